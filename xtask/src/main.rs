@@ -2,6 +2,7 @@
 
 mod lint;
 mod node;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -9,8 +10,21 @@ fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "lint" => lint::run(&workspace_root()),
+        "validate" => validate::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "help" | "" => {
+            print_help();
+            Ok(())
+        }
         _ => anyhow::bail!("unknown task `{task}`; run `cargo xtask help` for the list"),
     }
+}
+
+fn print_help() {
+    println!("Usage: cargo xtask TASK\n");
+    println!("Tasks:");
+    println!("  validate [PATH]  check the OpenAPI document (default openapi/jobbers-one.yaml)");
+    println!("  lint             run Spectral and Redocly CLI on the OpenAPI document");
+    println!("  help             print this list");
 }
 
 /// Returns the workspace root, the parent of the xtask crate's directory.
