@@ -127,7 +127,13 @@ pub fn run(arguments: &[String]) -> Result<()> {
     }
 
     if findings.is_empty() {
-        println!("{shown}: no findings");
+        // The document parsed, or a strict-yaml finding would be listed.
+        let document = Document::parse(&source)?;
+        println!(
+            "{shown}: no findings in {} operations and {} examples",
+            document.operations().len(),
+            document.examples().len()
+        );
         return Ok(());
     }
     let mut rules: Vec<&str> = findings.iter().map(|finding| finding.rule).collect();
