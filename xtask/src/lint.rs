@@ -30,15 +30,15 @@ pub fn run(workspace_root: &Path) -> Result<()> {
     eprintln!("\n== Spectral ({SPECTRAL_RULESET}) ==");
     let spectral_passed = run_spectral(&tools, workspace_root)?;
     eprintln!("\n== Redocly CLI ({REDOCLY_CONFIG}) ==");
-    let redocly_problems = run_redocly(&tools, workspace_root)?;
+    let (redocly_errors, redocly_warnings) = run_redocly(&tools, workspace_root)?;
 
     let mut failures = Vec::new();
     if !spectral_passed {
         failures.push("Spectral reported errors or warnings".to_owned());
     }
-    if redocly_problems > 0 {
+    if redocly_errors + redocly_warnings > 0 {
         failures.push(format!(
-            "Redocly CLI reported {redocly_problems} errors and warnings"
+            "Redocly CLI reported problems (errors: {redocly_errors}, warnings: {redocly_warnings})"
         ));
     }
     if !failures.is_empty() {
@@ -78,8 +78,8 @@ fn run_spectral(tools: &NodeTools, workspace_root: &Path) -> Result<bool> {
 }
 
 /// Runs Redocly CLI with JSON output, prints one line per problem and returns
-/// the number of errors and warnings.
-fn run_redocly(tools: &NodeTools, workspace_root: &Path) -> Result<u64> {
+/// the number of errors and the number of warnings.
+fn run_redocly(tools: &NodeTools, workspace_root: &Path) -> Result<(u64, u64)> {
     // Redocly exits with 0 when it finds only warnings, so the problems are
     // counted from its JSON report on stdout. Its summary goes to stderr and
     // is printed after the problems.
@@ -119,7 +119,7 @@ fn run_redocly(tools: &NodeTools, workspace_root: &Path) -> Result<u64> {
     else {
         bail!("Redocly CLI JSON report has no totals.errors or totals.warnings: {totals}");
     };
-    Ok(errors + warnings)
+    Ok((errors, warnings))
 }
 
 /// Formats one problem of a Redocly CLI JSON report as
