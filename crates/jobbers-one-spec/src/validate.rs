@@ -18,6 +18,9 @@ pub struct Violation {
     pub pointer: String,
     /// Readable message that starts with the pointer, such as `/email is missing`.
     pub message: String,
+    /// JSON Schema keyword that failed, such as `required`, `minLength` or `enum`; closed
+    /// objects report unknown properties as `unevaluatedProperties`.
+    pub keyword: String,
 }
 
 impl fmt::Display for Violation {
@@ -150,6 +153,7 @@ fn describe(error: &ValidationError<'_>, violations: &mut Vec<Violation>) {
             violations.push(Violation {
                 message: format!("{pointer} is missing"),
                 pointer,
+                keyword: error.kind().keyword().to_owned(),
             });
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
@@ -159,6 +163,7 @@ fn describe(error: &ValidationError<'_>, violations: &mut Vec<Violation>) {
                 violations.push(Violation {
                     message: format!("{pointer} is not a property the schema defines"),
                     pointer,
+                    keyword: error.kind().keyword().to_owned(),
                 });
             }
         }
@@ -174,6 +179,7 @@ fn describe(error: &ValidationError<'_>, violations: &mut Vec<Violation>) {
             violations.push(Violation {
                 message: format!("{location}: {error}"),
                 pointer: at,
+                keyword: error.kind().keyword().to_owned(),
             });
         }
     }
@@ -229,6 +235,25 @@ mod tests {
     #[test]
     fn missing_property_is_named() {
         assert_eq!(violations(json!({}), false), ["/email is missing"]);
+    }
+
+    #[test]
+    fn violation_names_failed_keyword() {
+        let found = validate_instance(
+            &document(),
+            "#/components/schemas/Client",
+            &json!({"id": "1", "extra": true}),
+            true,
+        )
+        .unwrap();
+        let keywords: Vec<&str> = found
+            .iter()
+            .map(|violation| violation.keyword.as_str())
+            .collect();
+        assert_eq!(keywords.len(), 3, "{found:?}");
+        assert!(keywords.contains(&"required"), "{keywords:?}");
+        assert!(keywords.contains(&"type"), "{keywords:?}");
+        assert!(keywords.contains(&"unevaluatedProperties"), "{keywords:?}");
     }
 
     #[test]
