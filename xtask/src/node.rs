@@ -4,6 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::thread;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
@@ -13,6 +15,15 @@ const MANIFEST_DIR: &str = "xtask/tools";
 
 /// Directory, relative to the workspace root, that `npm ci` installs into.
 const INSTALL_DIR: &str = "target/tools/node";
+
+/// Directory, relative to the workspace root, that exists while one task runs
+/// `npm ci`, so that concurrent tasks do not install into the same directory.
+const INSTALL_LOCK: &str = "target/tools/node.lock";
+
+/// Age after which an install lock is taken as left behind by a killed task.
+/// `npm ci` of the pinned linters took 7 to 12 s on a 2-core machine, so ten
+/// minutes is an estimate with a wide margin.
+const STALE_LOCK_AGE: Duration = Duration::from_secs(600);
 
 /// Copy of the lockfile, written after a successful `npm ci`. An install whose
 /// copy matches the committed lockfile is reused.
@@ -39,6 +50,12 @@ impl NodeTools {
                 "Node tools in {} match {MANIFEST_DIR}/package-lock.json; skipping npm ci",
                 tools.install_dir.display()
             );
+            return Ok(tools);
+        }
+
+        // Another task may have finished the same install while this one waited.
+        let _lock = InstallLock::acquire(&workspace_root.join(INSTALL_LOCK))?;
+        if tools.matches(&committed_manifest, &committed_lockfile) {
             return Ok(tools);
         }
 
@@ -103,6 +120,64 @@ impl NodeTools {
     }
 }
 
+/// Install lock: a directory created atomically and removed on drop.
+#[derive(Debug)]
+struct InstallLock {
+    path: PathBuf,
+}
+
+impl InstallLock {
+    /// Creates the lock directory, waiting while another task holds it and
+    /// removing it once it is older than [`STALE_LOCK_AGE`].
+    fn acquire(path: &Path) -> Result<Self> {
+        let mut announced = false;
+        loop {
+            match fs::create_dir(path) {
+                Ok(()) => {
+                    return Ok(Self {
+                        path: path.to_owned(),
+                    });
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(error) => {
+                    return Err(error)
+                        .with_context(|| format!("failed to create {}", path.display()));
+                }
+            }
+
+            let age = fs::metadata(path)
+                .and_then(|metadata| metadata.modified())
+                .ok()
+                .and_then(|modified| SystemTime::now().duration_since(modified).ok());
+            if age.is_some_and(|age| age > STALE_LOCK_AGE) {
+                eprintln!("Removing stale install lock {}", path.display());
+                remove_dir_if_present(path)?;
+                continue;
+            }
+
+            if !announced {
+                eprintln!(
+                    "Waiting for another task's npm ci to release {}",
+                    path.display()
+                );
+                announced = true;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+impl Drop for InstallLock {
+    fn drop(&mut self) {
+        if let Err(error) = fs::remove_dir(&self.path) {
+            eprintln!(
+                "failed to remove install lock {}: {error}",
+                self.path.display()
+            );
+        }
+    }
+}
+
 fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).with_context(|| format!("failed to read {}", path.display()))
 }
@@ -113,6 +188,15 @@ fn write(path: &Path, contents: &[u8]) -> Result<()> {
 
 fn remove_if_present(path: &Path) -> Result<()> {
     match fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("failed to remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn remove_dir_if_present(path: &Path) -> Result<()> {
+    match fs::remove_dir(path) {
         Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
             Err(error).with_context(|| format!("failed to remove {}", path.display()))
         }
