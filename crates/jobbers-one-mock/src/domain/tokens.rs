@@ -1,0 +1,162 @@
+//! Access tokens: issued for an API key and secret, renewed by each use, purged once expired.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use rand::RngCore;
+
+use super::error::{ApiError, Problem};
+use super::{Caller, Sandbox};
+
+/// An access token and the seconds it stays valid after its last use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    /// 128 random bits written as a UUID: 8-4-4-4-12 lowercase hex digits.
+    pub access_token: String,
+    /// Seconds the token stays valid after its last use.
+    pub expires_in: i64,
+}
+
+/// Live access tokens.
+#[derive(Debug, Default)]
+pub(super) struct TokenStore {
+    grants: HashMap<String, AccessGrant>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct AccessGrant {
+    enterprise_id: i64,
+    expires_at: NaiveDateTime,
+}
+
+impl Sandbox {
+    /// Exchanges an API key and secret for an access token (the password grant).
+    ///
+    /// `grant_type` must be `password` and both credentials non-blank (`400`); a wrong key or
+    /// secret is `401`. Issuing a token also purges the expired ones, so the store holds only
+    /// tokens used within the last `token_ttl`.
+    pub fn request_token(
+        &self,
+        grant_type: &str,
+        api_key: &str,
+        api_secret: &str,
+    ) -> Result<IssuedToken, ApiError> {
+        let mut problems = Vec::new();
+        if grant_type.trim().is_empty() {
+            problems.push(Problem::blank("grant_type"));
+        } else if grant_type != "password" {
+            problems.push(Problem::invalid(
+                "grant_type",
+                format!("grant_type `{grant_type}` is not supported, use `password`"),
+            ));
+        }
+        if api_key.trim().is_empty() {
+            problems.push(Problem::blank("username"));
+        }
+        if api_secret.trim().is_empty() {
+            problems.push(Problem::blank("password"));
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::BadRequest(problems));
+        }
+
+        let enterprise_id = {
+            let state = self.lock_state();
+            state
+                .enterprises
+                .iter()
+                .find(|(_, enterprise)| {
+                    // Compare both values in full so that timing does not tell which one failed.
+                    let key_matches = constant_time_eq(&enterprise.api_key, api_key);
+                    let secret_matches = constant_time_eq(&enterprise.api_secret, api_secret);
+                    key_matches & secret_matches
+                })
+                .map(|(id, _)| *id)
+                .ok_or(ApiError::BadCredentials)?
+        };
+
+        let now = self.now();
+        let access_token = uuid_like(random_bytes::<16>());
+        let mut tokens = self.lock_tokens();
+        tokens.grants.retain(|_, grant| grant.expires_at > now);
+        tokens.grants.insert(
+            access_token.clone(),
+            AccessGrant {
+                enterprise_id,
+                expires_at: now + self.token_ttl,
+            },
+        );
+        Ok(IssuedToken {
+            access_token,
+            expires_in: self.token_ttl.num_seconds(),
+        })
+    }
+
+    /// Resolves a bearer token to its enterprise and renews it, or returns `None` when it is
+    /// unknown or expired (and then forgets it).
+    pub fn authenticate(&self, bearer_token: &str) -> Option<Caller> {
+        let now = self.now();
+        let mut tokens = self.lock_tokens();
+        let grant = tokens.grants.get_mut(bearer_token)?;
+        if grant.expires_at <= now {
+            tokens.grants.remove(bearer_token);
+            return None;
+        }
+        grant.expires_at = now + self.token_ttl;
+        Some(Caller {
+            enterprise_id: grant.enterprise_id,
+        })
+    }
+
+    /// Returns the number of access tokens held, expired ones not purged yet included.
+    pub fn access_token_count(&self) -> usize {
+        self.lock_tokens().grants.len()
+    }
+}
+
+/// Returns `N` random bytes from the thread-local CSPRNG.
+pub(super) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+/// Writes `bytes` as lowercase hex digits.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
+/// Writes 16 bytes in the 8-4-4-4-12 grouping of a UUID, like the documented tokens.
+fn uuid_like(bytes: [u8; 16]) -> String {
+    let digits = hex(&bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &digits[0..8],
+        &digits[8..12],
+        &digits[12..16],
+        &digits[16..20],
+        &digits[20..32]
+    )
+}
+
+/// Compares two strings in a time that depends on their lengths only.
+fn constant_time_eq(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    if expected.len() != given.len() {
+        return false;
+    }
+    expected
+        .iter()
+        .zip(given)
+        .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+        == 0
+}
+
+/// Lifetime of an autologin token.
+pub(super) const LOGIN_TOKEN_TTL: TimeDelta = TimeDelta::hours(1);
