@@ -81,6 +81,10 @@ impl Session {
     /// Creates a session for the API at `base_url` (such as `https://www.jobbers.com`), with
     /// a request timeout of 30 seconds. No request is sent until the first call.
     ///
+    /// NOTE: this crate enables no TLS backend of reqwest, so an `https` base URL fails at
+    /// the first call unless the application enables one (reqwest's `rustls` feature) or
+    /// passes its own client to [`Session::with_http_client`].
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] when `base_url` is not an absolute `http` or `https` URL,
