@@ -58,10 +58,11 @@ pub(crate) fn emit_router(api: &Api) -> TokenStream {
 
         /// Builds the router of every operation of the document, around `api`.
         ///
-        /// Before it calls a method of `api`, the router responds with `401` for a missing or unknown
-        /// bearer token, `413` for a body over 64 KiB, `422` for a body that is not UTF-8 JSON and
-        /// `400` for parameters or a body that break their schemas. It responds with `404` to an
-        /// unknown path and `405` with an `Allow` header for a known path with another method.
+        /// Before it calls a method of `api`, the router responds with `401` for a missing or
+        /// unknown bearer token, `413` for a body over [`crate::MAX_BODY_BYTES`], `422` for a body
+        /// that is not UTF-8 JSON and `400` for parameters or a body that break their schemas.
+        /// It responds with `404` to an unknown path and `405` with an `Allow` header to a known
+        /// path with another method.
         ///
         /// # Panics
         ///
