@@ -1,9 +1,10 @@
 //! Data sets that the sandbox starts from: the embedded default one, an empty one, or a JSON file.
 //!
-//! A file is checked in three passes, each reporting the JSON pointer of the offending value:
-//! against the JSON Schema that [`schema`] generates from these types, then by deserializing it,
-//! then against the rules that span records (unique ids and emails, references to groups,
-//! stocks and clients of the same enterprise), which [`DataSet::check`] applies.
+//! A file is checked in three passes, and each problem names the JSON pointer of the offending
+//! value. The first pass validates it against the JSON Schema that [`schema`] generates from
+//! these types. The second deserializes it. The third, [`DataSet::check`], applies the rules
+//! that span records: unique ids and emails, and references to the groups, stocks and clients
+//! of the same enterprise.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -283,7 +284,7 @@ pub const TAGS: [&str; 21] = [
 pub struct SeedProblem {
     /// JSON pointer to the offending value, such as `/enterprises/0/clients/2/country`.
     pub pointer: String,
-    /// What is wrong with it.
+    /// Description of the problem.
     pub message: String,
 }
 
@@ -298,7 +299,7 @@ impl fmt::Display for SeedProblem {
     }
 }
 
-/// Why a data set could not be loaded.
+/// Failure to load a data set.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     #[error("cannot read the data set {path}: {source}")]

@@ -10,7 +10,7 @@ use super::{Caller, Sandbox, State};
 use crate::dates::add_duration;
 use crate::seed::{Gender, SubscriptionSeed};
 
-/// How a path names a client: a value made only of digits is an id, anything else an email.
+/// Client named by a path value: a value made only of digits is an id, anything else an email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientKey {
     Id(i64),
@@ -351,57 +351,29 @@ fn check_group(state: &State, caller: Caller, group_id: Option<i64>, problems: &
     }
 }
 
+/// Writes the given fields of `changes` to `client`; `street` replaces a missing `address`.
 fn apply_changes(client: &mut Client, changes: ClientChanges) {
-    let ClientChanges {
-        email,
-        group_id,
-        first_name,
-        last_name,
-        phone_prefix,
-        phone,
-        address,
-        street,
-        zip_code,
-        city,
-        country,
-        optin,
-        gender,
-    } = changes;
-    if let Some(email) = email {
-        client.email = email;
+    fn set<T>(field: &mut T, value: Option<T>) {
+        if let Some(value) = value {
+            *field = value;
+        }
     }
-    if let Some(group_id) = group_id {
-        client.group_id = Some(group_id);
+
+    set(&mut client.email, changes.email);
+    set(&mut client.first_name, changes.first_name);
+    set(&mut client.last_name, changes.last_name);
+    set(&mut client.phone_prefix, changes.phone_prefix);
+    set(&mut client.phone, changes.phone);
+    set(&mut client.address, changes.address.or(changes.street));
+    set(&mut client.zip_code, changes.zip_code);
+    set(&mut client.city, changes.city);
+    set(&mut client.country, changes.country);
+    set(&mut client.optin, changes.optin);
+    if changes.group_id.is_some() {
+        client.group_id = changes.group_id;
     }
-    if let Some(first_name) = first_name {
-        client.first_name = first_name;
-    }
-    if let Some(last_name) = last_name {
-        client.last_name = last_name;
-    }
-    if let Some(phone_prefix) = phone_prefix {
-        client.phone_prefix = phone_prefix;
-    }
-    if let Some(phone) = phone {
-        client.phone = phone;
-    }
-    if let Some(address) = address.or(street) {
-        client.address = address;
-    }
-    if let Some(zip_code) = zip_code {
-        client.zip_code = zip_code;
-    }
-    if let Some(city) = city {
-        client.city = city;
-    }
-    if let Some(country) = country {
-        client.country = country;
-    }
-    if let Some(optin) = optin {
-        client.optin = optin;
-    }
-    if let Some(gender) = gender {
-        client.gender = Some(gender);
+    if changes.gender.is_some() {
+        client.gender = changes.gender;
     }
 }
 

@@ -40,7 +40,7 @@ impl Month {
     }
 }
 
-/// Which records an entry counts: the whole enterprise, or one group.
+/// Scope of an entry: the whole enterprise, or one group.
 #[derive(Debug, Clone, Copy)]
 struct Scope {
     enterprise_id: i64,

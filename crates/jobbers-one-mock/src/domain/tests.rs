@@ -496,7 +496,7 @@ fn assign_forbids_stock_or_client_of_another_enterprise() {
 }
 
 #[test]
-fn assign_to_unknown_client_or_stock_is_not_found() {
+fn assign_unknown_client_or_stock() {
     let (sandbox, _) = sandbox();
     let client = sandbox.assign_pass(DEMO, &pass("nobody@example.org", 52, "a"));
     assert_eq!(client, Err(ApiError::client_not_found()));
@@ -597,7 +597,7 @@ fn create_rejects_malformed_email() {
 // Client lookup, update and deletion.
 
 #[test]
-fn client_is_found_by_id_or_email_ignoring_case() {
+fn client_lookup_by_id_or_email() {
     let (sandbox, _) = sandbox();
     let by_id = sandbox.client(DEMO, &ClientKey::parse("40331")).unwrap();
     let by_email = sandbox

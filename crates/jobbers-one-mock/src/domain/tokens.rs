@@ -94,7 +94,7 @@ impl Sandbox {
     }
 
     /// Resolves a bearer token to its enterprise and renews it, or returns `None` when it is
-    /// unknown or expired (and then forgets it).
+    /// unknown or expired. An expired token is removed.
     pub fn authenticate(&self, bearer_token: &str) -> Option<Caller> {
         let now = self.now();
         let mut tokens = self.lock_tokens();
@@ -126,7 +126,7 @@ pub(super) fn random_bytes<const N: usize>() -> [u8; N] {
 pub(super) fn hex(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        // Writing to a String cannot fail.
+        // `fmt::Write` for `String` always returns `Ok`.
         let _ = write!(text, "{byte:02x}");
     }
     text

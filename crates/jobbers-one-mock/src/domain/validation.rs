@@ -3,7 +3,7 @@
 use super::error::{ErrorTitle, Problem};
 use crate::countries;
 
-/// Longest email the API accepts, in bytes.
+/// Maximum length of an email, in bytes.
 pub const EMAIL_MAX_LENGTH: usize = 254;
 
 /// Tells whether `text` looks like an email address: a non-empty local part, one `@`, and a
