@@ -146,8 +146,9 @@ impl Gender {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSeed {
-    /// Id of the client.
-    #[schemars(range(min = 1))]
+    /// Id of the client, at most 2^53 - 1 so that every JSON parser reads it exactly and new
+    /// clients get the ids after it.
+    #[schemars(range(min = 1, max = 9_007_199_254_740_991_i64))]
     pub client_id: i64,
     /// Email of the client.
     #[schemars(length(min = 3, max = 254))]

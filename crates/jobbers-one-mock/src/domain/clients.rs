@@ -4,7 +4,7 @@ use rand::Rng;
 
 use super::error::{ApiError, ErrorTitle, Problem};
 use super::records::{Client, ClientExistence, CreatedClient, LoginGrant};
-use super::tokens::{LOGIN_TOKEN_TTL, hex, random_bytes};
+use super::tokens::{LOGIN_TOKEN_TTL, hex, later, random_bytes};
 use super::validation::{self, email_taken};
 use super::{Caller, Sandbox, State};
 use crate::dates::add_duration;
@@ -127,7 +127,7 @@ impl Sandbox {
         let end_subscription_date =
             add_duration(now, subscription.duration, subscription.duration_type).unwrap_or(now);
         let client_id = state.next_client_id;
-        state.next_client_id += 1;
+        state.next_client_id = client_id.saturating_add(1);
         let client = Client {
             enterprise_id: caller.enterprise_id,
             client_id,
@@ -311,7 +311,7 @@ impl Sandbox {
             token.clone(),
             LoginGrant {
                 client_id,
-                expires_at: now + LOGIN_TOKEN_TTL,
+                expires_at: later(now, LOGIN_TOKEN_TTL),
             },
         );
         Ok(token)

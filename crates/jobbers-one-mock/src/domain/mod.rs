@@ -178,7 +178,11 @@ impl State {
                 });
             }
         }
-        state.next_client_id = state.clients.keys().max().map_or(1, |max| max + 1);
+        state.next_client_id = state
+            .clients
+            .keys()
+            .max()
+            .map_or(1, |max| max.saturating_add(1));
         state
     }
 

@@ -852,3 +852,13 @@ fn login_token_for_other_enterprise_client_is_forbidden() {
         Err(ApiError::client_of_another_enterprise())
     );
 }
+
+#[test]
+fn huge_token_ttl_does_not_overflow() {
+    let clock = Arc::new(ManualClock::new(at("2024-05-15 12:00:00")));
+    let sandbox = Sandbox::new(&DataSet::default_data_set(), clock, TimeDelta::MAX);
+    let token = sandbox
+        .request_token("password", "demo-key", "demo-secret")
+        .unwrap();
+    assert_eq!(sandbox.authenticate(&token.access_token), Some(DEMO));
+}

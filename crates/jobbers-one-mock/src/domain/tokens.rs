@@ -84,7 +84,7 @@ impl Sandbox {
             access_token.clone(),
             AccessGrant {
                 enterprise_id,
-                expires_at: now + self.token_ttl,
+                expires_at: later(now, self.token_ttl),
             },
         );
         Ok(IssuedToken {
@@ -103,7 +103,7 @@ impl Sandbox {
             tokens.grants.remove(bearer_token);
             return None;
         }
-        grant.expires_at = now + self.token_ttl;
+        grant.expires_at = later(now, self.token_ttl);
         Some(Caller {
             enterprise_id: grant.enterprise_id,
         })
@@ -156,6 +156,14 @@ fn constant_time_eq(expected: &str, given: &str) -> bool {
         .zip(given)
         .fold(0u8, |difference, (a, b)| difference | (a ^ b))
         == 0
+}
+
+/// Returns `delay` after `instant`, or the last representable date when that is past it, so
+/// that a huge `--token-ttl` or a clock set far ahead cannot overflow.
+pub(super) fn later(instant: NaiveDateTime, delay: TimeDelta) -> NaiveDateTime {
+    instant
+        .checked_add_signed(delay)
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
 /// Lifetime of an autologin token.
