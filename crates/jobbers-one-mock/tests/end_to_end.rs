@@ -500,5 +500,14 @@ async fn document_and_docs_are_served() {
         .text()
         .await
         .unwrap();
-    assert!(initializer.contains("/openapi.json"));
+    assert!(initializer.contains("/docs/openapi.json"));
+
+    let shown: Value = reqwest::get(format!("{base}/docs/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["servers"][0]["url"], "/");
+    assert_eq!(document["servers"][0]["url"], "https://www.jobbers.com");
 }

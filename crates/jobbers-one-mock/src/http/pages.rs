@@ -21,18 +21,44 @@ static OPENAPI_JSON: LazyLock<serde_json::Value> = LazyLock::new(|| {
         .unwrap_or(serde_json::Value::Null)
 });
 
+/// The document that the interactive docs show: [`OPENAPI_JSON`] with this sandbox listed
+/// first in `servers`, so that "Try it out" calls the sandbox and not production.
+static DOCS_OPENAPI_JSON: LazyLock<serde_json::Value> = LazyLock::new(|| {
+    let mut document = OPENAPI_JSON.clone();
+    let sandbox = serde_json::json!({
+        "url": "/",
+        "description": "This sandbox, the server that serves these docs.",
+    });
+    if let Some(servers) = document
+        .get_mut("servers")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        servers.insert(0, sandbox);
+    }
+    document
+});
+
 /// Builds the router of the pages.
 pub(super) fn router(sandbox: Arc<Sandbox>) -> axum::Router {
-    let docs =
-        SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", OPENAPI_JSON.clone());
+    let docs = SwaggerUi::new("/docs")
+        .external_url_unchecked("/docs/openapi.json", DOCS_OPENAPI_JSON.clone());
     axum::Router::new()
         .route("/", get(landing_page))
         .route("/openapi.yaml", get(openapi_yaml))
+        .route("/openapi.json", get(openapi_json))
         .route("/oneappweb", get(redeem_login_token))
         .route("/oneappweb/", get(redeem_login_token))
         .route("/oneappweb/client", get(client_page))
         .with_state(sandbox)
         .merge(docs)
+}
+
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+        OPENAPI_JSON.to_string(),
+    )
+        .into_response()
 }
 
 async fn openapi_yaml() -> Response {
@@ -106,5 +132,20 @@ mod tests {
     fn embedded_document_converts_to_json() {
         assert_eq!(OPENAPI_JSON["openapi"], "3.0.3");
         assert!(OPENAPI_JSON["paths"]["/oneapi/v0/clients"].is_object());
+    }
+
+    #[test]
+    fn docs_document_lists_sandbox_first() {
+        assert_eq!(DOCS_OPENAPI_JSON["servers"][0]["url"], "/");
+        assert_eq!(
+            DOCS_OPENAPI_JSON["servers"][1]["url"],
+            OPENAPI_JSON["servers"][0]["url"]
+        );
+        assert_eq!(
+            DOCS_OPENAPI_JSON["servers"].as_array().map(Vec::len),
+            OPENAPI_JSON["servers"]
+                .as_array()
+                .map(|servers| servers.len() + 1)
+        );
     }
 }
