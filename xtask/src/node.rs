@@ -130,6 +130,11 @@ impl InstallLock {
     /// Creates the lock directory, waiting while another task holds it and
     /// removing it once it is older than [`STALE_LOCK_AGE`].
     fn acquire(path: &Path) -> Result<Self> {
+        // In a fresh clone `target/tools` does not exist yet.
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create {}", parent.display()))?;
+        }
         let mut announced = false;
         loop {
             match fs::create_dir(path) {
