@@ -2,7 +2,9 @@
 
 mod lint;
 mod node;
+mod sdk;
 mod validate;
+mod venv;
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +13,7 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "lint" => lint::run(&workspace_root()),
         "validate" => validate::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "sdk" => sdk::run(&workspace_root()),
         "help" | "" => {
             print_help();
             Ok(())
@@ -24,6 +27,7 @@ fn print_help() {
     println!("Tasks:");
     println!("  validate [PATH]  check the OpenAPI document (default openapi/jobbers-one.yaml)");
     println!("  lint             run Spectral and Redocly CLI on the OpenAPI document");
+    println!("  sdk              generate PHP, TypeScript and Python clients into target/sdk");
     println!("  help             print this list");
 }
 
