@@ -77,6 +77,13 @@ fn generate_client(spec: &openapiv3::OpenAPI) -> String {
         .with_inner_type(quote_path("crate::hooks::CallContext"))
         // `crate::hooks` implements the hooks; a build without them fails to compile.
         .with_hooks(HooksMode::Expected);
+    // typify would wrap the nullable enum `NullableGender` in a newtype around a second
+    // gender enum; an `Option` of the request side's `Gender` is the same wire format.
+    settings.with_replacement(
+        "NullableGender",
+        "::std::option::Option<crate::types::Gender>",
+        std::iter::empty(),
+    );
     for conversion in CONVERSIONS {
         settings.with_conversion(
             conversion_schema(conversion),
