@@ -149,6 +149,8 @@ impl Document {
                 });
             }
         }
+        // The JSON maps are sorted by key, so the source lines give back the document order.
+        operations.sort_by_key(|operation| self.line(&operation.pointer));
         operations
     }
 
@@ -294,6 +296,18 @@ components:
         assert_eq!(operations[0].operation_id.as_deref(), Some("create_client"));
         assert_eq!(operations[0].pointer, "/paths/~1oneapi~1v0~1clients/post");
         assert_eq!(operations[1].operation_id.as_deref(), Some("echo"));
+    }
+
+    #[test]
+    fn operations_keep_document_order_when_unsorted() {
+        let source = "openapi: 3.0.3\npaths:\n  /z:\n    post: {operationId: z_post}\n    get: {operationId: z_get}\n  /a:\n    delete: {operationId: a_delete}\n";
+        let document = Document::parse(source).unwrap();
+        let ids: Vec<_> = document
+            .operations()
+            .into_iter()
+            .filter_map(|operation| operation.operation_id)
+            .collect();
+        assert_eq!(ids, ["z_post", "z_get", "a_delete"]);
     }
 
     #[test]
