@@ -39,7 +39,7 @@ fn main() {
         .collect();
     writeln!(
         generated,
-        "/// The `operationId` of every module above, in document order.\npub const OPERATION_IDS: &[&str] = &[{}];",
+        "/// The `operationId` of every module above, in the order of `load`.\npub const OPERATION_IDS: &[&str] = &[{}];",
         ids.join(", ")
     )
     .expect("writing to a String cannot fail");

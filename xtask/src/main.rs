@@ -1,5 +1,6 @@
 //! Maintenance tasks for the Jobbers One workspace, run as `cargo xtask TASK`.
 
+mod docs;
 mod lint;
 mod node;
 mod sdk;
@@ -11,6 +12,10 @@ use std::path::{Path, PathBuf};
 fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
+        "docs" => docs::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
         "lint" => lint::run(&workspace_root()),
         "validate" => validate::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "sdk" => sdk::run(&workspace_root()),
@@ -28,6 +33,10 @@ fn print_help() {
     println!("  validate [PATH]  check the OpenAPI document (default openapi/jobbers-one.yaml)");
     println!("  lint             run Spectral and Redocly CLI on the OpenAPI document");
     println!("  sdk              generate PHP, TypeScript and Python clients into target/sdk");
+    println!(
+        "  docs [--no-browser]  build target/docs/index.html; check it, the PHP samples and the"
+    );
+    println!("                   mock's /docs (--no-browser: skip the headless Chromium checks)");
     println!("  help             print this list");
 }
 

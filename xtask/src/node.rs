@@ -110,6 +110,11 @@ impl NodeTools {
         command
     }
 
+    /// Returns the `node_modules` directory of the install, for `NODE_PATH`.
+    pub fn node_modules(&self) -> PathBuf {
+        self.install_dir.join("node_modules")
+    }
+
     /// Checks whether the last completed install used this manifest and lockfile.
     fn matches(&self, manifest: &[u8], lockfile: &[u8]) -> bool {
         let installed_manifest = fs::read(self.install_dir.join("package.json")).ok();

@@ -74,6 +74,8 @@ pub struct OperationSamples {
     pub path: String,
     /// The operation's `summary`, the heading of its section in the documentation.
     pub summary: String,
+    /// The operation's first tag, which groups it in the documentation; empty when it has none.
+    pub tag: String,
     /// Whether the operation is marked `x-jobbers-not-implemented`, so that the API responds
     /// to it with `501`.
     pub not_implemented: bool,
@@ -123,8 +125,8 @@ pub fn document_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/jobbers-one.yaml")
 }
 
-/// Loads the document at `path` and returns the code samples of every operation, in
-/// document order.
+/// Loads the document at `path` and returns the code samples of every operation, in the
+/// order of [`Document::operations`].
 ///
 /// # Errors
 ///
@@ -151,6 +153,11 @@ pub fn load(path: &Path) -> Result<Vec<OperationSamples>, SamplesError> {
             .and_then(Value::as_str)
             .ok_or(missing("summary"))?
             .to_owned();
+        let tag = node
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let samples = read_samples(&operation_id, node.get(CODE_SAMPLES))?;
 
         operations.push(OperationSamples {
@@ -158,6 +165,7 @@ pub fn load(path: &Path) -> Result<Vec<OperationSamples>, SamplesError> {
             method,
             path: operation.path,
             summary,
+            tag,
             not_implemented: node.get(NOT_IMPLEMENTED) == Some(&Value::Bool(true)),
             samples,
         });

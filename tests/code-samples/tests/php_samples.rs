@@ -2,7 +2,9 @@
 //!
 //! Without `php` the test fails when `CI` is set, and is skipped with a message otherwise.
 
-use jobbers_one_code_samples::{Language, PhpLintError, document_path, lint_php, load};
+use jobbers_one_code_samples::{
+    Language, PhpLintError, document_path, lint_php, load, running_in_ci,
+};
 
 #[test]
 fn php_samples_pass_php_lint() {
@@ -13,7 +15,7 @@ fn php_samples_pass_php_lint() {
         let source = operation.source(Language::Php);
         match lint_php(source) {
             Ok(()) => {}
-            Err(PhpLintError::NotInstalled) if !in_ci() => {
+            Err(PhpLintError::NotInstalled) if !running_in_ci() => {
                 eprintln!(
                     "skipped: {}; CI (with CI set) fails here instead",
                     PhpLintError::NotInstalled
@@ -34,15 +36,10 @@ fn php_samples_pass_php_lint() {
 #[test]
 fn php_lint_rejects_a_syntax_error() {
     match lint_php("<?php\necho 'unclosed;\n") {
-        Err(PhpLintError::NotInstalled) if !in_ci() => {}
+        Err(PhpLintError::NotInstalled) if !running_in_ci() => {}
         Err(PhpLintError::Rejected { output }) => {
             assert!(output.contains("syntax error"), "{output}")
         }
         other => panic!("expected a syntax error from php -l, got {other:?}"),
     }
-}
-
-/// Returns whether the test runs in CI, where a missing `php` is a failure.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
 }
