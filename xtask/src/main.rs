@@ -2,6 +2,7 @@
 
 mod docs;
 mod lint;
+mod mock;
 mod node;
 mod sdk;
 mod validate;

@@ -1,5 +1,5 @@
-//! Builds the mock, starts it on a free loopback port for the client flows,
-//! and stops it when dropped.
+//! Builds the mock, starts it on a free loopback port for the tasks that call
+//! it (`sdk`, `fuzz`), and stops it when dropped.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -17,6 +17,17 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Start of the banner line that carries the base URL.
 const LISTENING_PREFIX: &str = "Jobbers One sandbox listening on ";
+
+/// Proxy variables removed from a client's environment, so that its calls go
+/// to the mock's loopback address and nowhere else.
+const PROXY_VARIABLES: [&str; 6] = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
 
 /// A running mock, killed when dropped.
 #[derive(Debug)]
@@ -86,7 +97,7 @@ impl Mock {
             }
         }
 
-        // The flows must reach this mock and nothing else.
+        // Clients must reach this mock and nothing else.
         if !mock.base_url.starts_with("http://127.0.0.1:") {
             bail!(
                 "the mock listens on {}, expected an http://127.0.0.1 address",
@@ -94,6 +105,18 @@ impl Mock {
             );
         }
         Ok(mock)
+    }
+
+    /// Prepares `command` to call this mock: removes the proxy variables and
+    /// sets `JOBBERS_API_KEY` and `JOBBERS_API_SECRET` to the credentials of
+    /// the data set's first enterprise.
+    pub fn configure_client(&self, command: &mut Command) {
+        for variable in PROXY_VARIABLES {
+            command.env_remove(variable);
+        }
+        command
+            .env("JOBBERS_API_KEY", &self.api_key)
+            .env("JOBBERS_API_SECRET", &self.api_secret);
     }
 }
 

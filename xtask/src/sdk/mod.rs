@@ -3,7 +3,6 @@
 //! warning, checks that each client compiles or type-checks, and runs the
 //! core partner flow with the PHP and Python clients against the mock.
 
-mod mock;
 mod php;
 mod python;
 mod typescript;
@@ -14,6 +13,7 @@ use std::process::{Command, Output};
 
 use anyhow::{Context, Result, bail};
 
+use crate::mock::Mock;
 use crate::node::NodeTools;
 use crate::venv::PythonTools;
 
@@ -22,17 +22,6 @@ const DOCUMENT: &str = "openapi/jobbers-one.yaml";
 
 /// Directory, relative to the workspace root, of the generated clients.
 const OUTPUT_DIR: &str = "target/sdk";
-
-/// Proxy variables removed from the flows' environment, so that their calls
-/// go to the mock's loopback address and nowhere else.
-const PROXY_VARIABLES: [&str; 6] = [
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-];
 
 /// Paths shared by the three generators.
 #[derive(Debug)]
@@ -77,7 +66,7 @@ pub fn run(workspace_root: &Path) -> Result<()> {
     python::generate(&workspace, &python)?;
 
     eprintln!("\n== Core flow against the mock ==");
-    let mock = mock::Mock::start(workspace_root, &workspace.output_dir.join("mock.log"))?;
+    let mock = Mock::start(workspace_root, &workspace.output_dir.join("mock.log"))?;
     eprintln!("mock listening on {}", mock.base_url);
     eprintln!("\n-- PHP client --");
     php::run_flow(&workspace, &mock)?;
@@ -135,13 +124,9 @@ fn run_check(name: &str, command: &mut Command) -> Result<Output> {
 
 /// Runs a flow script with the mock's credentials in its environment; the
 /// script's output goes to the terminal.
-fn run_flow_script(name: &str, command: &mut Command, mock: &mock::Mock) -> Result<()> {
-    for variable in PROXY_VARIABLES {
-        command.env_remove(variable);
-    }
+fn run_flow_script(name: &str, command: &mut Command, mock: &Mock) -> Result<()> {
+    mock.configure_client(command);
     let status = command
-        .env("JOBBERS_API_KEY", &mock.api_key)
-        .env("JOBBERS_API_SECRET", &mock.api_secret)
         .status()
         .with_context(|| format!("failed to run the {name} flow"))?;
     if !status.success() {

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::mock::Mock;
 use super::{Workspace, files_with_extension, run_check, run_flow_script, run_generator};
+use crate::mock::Mock;
 use crate::venv::PythonTools;
 
 /// Options of the generator (namespace, Composer package name), relative to

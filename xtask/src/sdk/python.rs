@@ -5,8 +5,8 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use super::mock::Mock;
 use super::{Workspace, run_check, run_flow_script, run_generator};
+use crate::mock::Mock;
 use crate::venv::PythonTools;
 
 /// Options of the generator (project and package names), relative to the workspace root.
