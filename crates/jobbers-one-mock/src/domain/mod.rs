@@ -27,7 +27,7 @@ pub use records::{
     Client, ClientExistence, CreatedClient, Group, NoLoginClients, OrderCategory, Stats,
     StockOfPasses, TagUsage, TotalOrders,
 };
-pub use tokens::IssuedToken;
+pub use tokens::{IssuedToken, MAX_ACCESS_TOKENS};
 
 use crate::clock::Clock;
 use crate::seed::DataSet;

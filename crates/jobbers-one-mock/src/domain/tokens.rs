@@ -18,16 +18,56 @@ pub struct IssuedToken {
     pub expires_in: i64,
 }
 
-/// Live access tokens.
-#[derive(Debug, Default)]
+/// Maximum number of access tokens held. Without a cap, a partner that requests a token for
+/// every call would grow the store by one token per call for a whole `token_ttl`.
+pub const MAX_ACCESS_TOKENS: usize = 10_000;
+
+/// Live access tokens, at most [`MAX_ACCESS_TOKENS`] of them.
+#[derive(Debug)]
 pub(super) struct TokenStore {
     grants: HashMap<String, AccessGrant>,
+    /// Number of tokens above which issuing one drops the least recently used tenth.
+    capacity: usize,
+    /// Count of issues and uses so far, which orders tokens by last use. Expiry dates have
+    /// whole seconds only, so they cannot.
+    uses: u64,
+}
+
+impl Default for TokenStore {
+    fn default() -> Self {
+        Self {
+            grants: HashMap::new(),
+            capacity: MAX_ACCESS_TOKENS,
+            uses: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 struct AccessGrant {
     enterprise_id: i64,
     expires_at: NaiveDateTime,
+    /// Value of [`TokenStore::uses`] at the token's issue or last use.
+    last_use: u64,
+}
+
+impl TokenStore {
+    fn next_use(&mut self) -> u64 {
+        self.uses += 1;
+        self.uses
+    }
+
+    /// Drops the least recently used tokens until `keep` remain. Dropping a tenth at once
+    /// makes the scan run once per thousand issued tokens, not once per token.
+    fn drop_least_recently_used(&mut self, keep: usize) {
+        let Some(excess) = self.grants.len().checked_sub(keep).filter(|&excess| excess > 0)
+        else {
+            return;
+        };
+        let mut last_uses: Vec<u64> = self.grants.values().map(|grant| grant.last_use).collect();
+        let (_, &mut threshold, _) = last_uses.select_nth_unstable(excess - 1);
+        self.grants.retain(|_, grant| grant.last_use > threshold);
+    }
 }
 
 impl Sandbox {
@@ -35,7 +75,8 @@ impl Sandbox {
     ///
     /// `grant_type` must be `password` and both credentials non-blank (`400`); a wrong key or
     /// secret is `401`. Issuing a token also purges the expired ones, so the store holds only
-    /// tokens used within the last `token_ttl`.
+    /// tokens used within the last `token_ttl`. When [`MAX_ACCESS_TOKENS`] are still live, the
+    /// least recently used tenth of them is dropped first.
     pub fn request_token(
         &self,
         grant_type: &str,
@@ -80,11 +121,17 @@ impl Sandbox {
         let access_token = uuid_like(random_bytes::<16>());
         let mut tokens = self.lock_tokens();
         tokens.grants.retain(|_, grant| grant.expires_at > now);
+        if tokens.grants.len() >= tokens.capacity {
+            let keep = tokens.capacity - tokens.capacity.div_ceil(10);
+            tokens.drop_least_recently_used(keep);
+        }
+        let last_use = tokens.next_use();
         tokens.grants.insert(
             access_token.clone(),
             AccessGrant {
                 enterprise_id,
                 expires_at: later(now, self.token_ttl),
+                last_use,
             },
         );
         Ok(IssuedToken {
@@ -98,12 +145,14 @@ impl Sandbox {
     pub fn authenticate(&self, bearer_token: &str) -> Option<Caller> {
         let now = self.now();
         let mut tokens = self.lock_tokens();
+        let last_use = tokens.next_use();
         let grant = tokens.grants.get_mut(bearer_token)?;
         if grant.expires_at <= now {
             tokens.grants.remove(bearer_token);
             return None;
         }
         grant.expires_at = later(now, self.token_ttl);
+        grant.last_use = last_use;
         Some(Caller {
             enterprise_id: grant.enterprise_id,
         })
@@ -168,3 +217,60 @@ pub(super) fn later(instant: NaiveDateTime, delay: TimeDelta) -> NaiveDateTime {
 
 /// Lifetime of an autologin token.
 pub(super) const LOGIN_TOKEN_TTL: TimeDelta = TimeDelta::hours(1);
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::dates;
+    use crate::seed::DataSet;
+
+    fn sandbox_with_capacity(capacity: usize) -> Sandbox {
+        let start = dates::parse("2024-05-15 12:00:00").expect("test date");
+        let sandbox = Sandbox::new(
+            &DataSet::default_data_set(),
+            Arc::new(ManualClock::new(start)),
+            TimeDelta::seconds(3600),
+        );
+        sandbox.lock_tokens().capacity = capacity;
+        sandbox
+    }
+
+    fn issue(sandbox: &Sandbox) -> String {
+        sandbox
+            .request_token("password", "demo-key", "demo-secret")
+            .unwrap()
+            .access_token
+    }
+
+    #[test]
+    fn store_at_capacity_drops_least_recently_used() {
+        let sandbox = sandbox_with_capacity(20);
+        let first = issue(&sandbox);
+        let second = issue(&sandbox);
+        for _ in 2..20 {
+            issue(&sandbox);
+        }
+        assert_eq!(sandbox.access_token_count(), 20);
+
+        // Using the first token leaves the second as the least recently used.
+        assert!(sandbox.authenticate(&first).is_some());
+        let newest = issue(&sandbox);
+
+        assert_eq!(sandbox.access_token_count(), 19);
+        assert!(sandbox.authenticate(&first).is_some());
+        assert!(sandbox.authenticate(&newest).is_some());
+        assert_eq!(sandbox.authenticate(&second), None);
+    }
+
+    #[test]
+    fn store_never_exceeds_capacity() {
+        let sandbox = sandbox_with_capacity(50);
+        for _ in 0..500 {
+            issue(&sandbox);
+            assert!(sandbox.access_token_count() <= 50);
+        }
+    }
+}
