@@ -1,6 +1,7 @@
 //! Maintenance tasks for the Jobbers One workspace, run as `cargo xtask TASK`.
 
 mod docs;
+mod fuzz;
 mod lint;
 mod mock;
 mod node;
@@ -20,6 +21,10 @@ fn main() -> anyhow::Result<()> {
         "lint" => lint::run(&workspace_root()),
         "validate" => validate::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "sdk" => sdk::run(&workspace_root()),
+        "fuzz" => fuzz::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
         "help" | "" => {
             print_help();
             Ok(())
@@ -34,6 +39,8 @@ fn print_help() {
     println!("  validate [PATH]  check the OpenAPI document (default openapi/jobbers-one.yaml)");
     println!("  lint             run Spectral and Redocly CLI on the OpenAPI document");
     println!("  sdk              generate PHP, TypeScript and Python clients into target/sdk");
+    println!("  fuzz [--quick]   run Schemathesis against the mock (--quick: 25 test cases per");
+    println!("                   operation instead of 200)");
     println!(
         "  docs [--no-browser]  build target/docs/index.html; check it, the PHP samples and the"
     );

@@ -1,5 +1,6 @@
-//! Installs the Python tools pinned in `xtask/tools/requirements.txt` into a
-//! virtual environment at `target/tools/python` and builds commands that run them.
+//! Installs pinned Python tools into a virtual environment under `target/tools`
+//! and builds commands that run them: the generators of `cargo xtask sdk` from
+//! `xtask/tools/requirements.txt`, or any other fully pinned requirements file.
 
 use std::ffi::OsString;
 use std::fs;
@@ -8,10 +9,12 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-/// Requirements file, relative to the workspace root, with every package pinned.
+/// Requirements file of `cargo xtask sdk`, relative to the workspace root,
+/// with every package pinned.
 const REQUIREMENTS: &str = "xtask/tools/requirements.txt";
 
-/// Virtual environment directory, relative to the workspace root.
+/// Virtual environment directory of `cargo xtask sdk`, relative to the
+/// workspace root.
 const VENV_DIR: &str = "target/tools/python";
 
 /// Copy of the requirements file, written after a successful install. A
@@ -25,21 +28,32 @@ pub struct PythonTools {
 }
 
 impl PythonTools {
-    /// Creates the virtual environment and installs the pinned packages,
-    /// unless the installed requirements match the committed ones.
+    /// Installs the tools of `cargo xtask sdk` from `xtask/tools/requirements.txt`
+    /// into `target/tools/python`.
     pub fn install(workspace_root: &Path) -> Result<Self> {
-        let requirements_path = workspace_root.join(REQUIREMENTS);
-        let requirements = fs::read(&requirements_path)
+        Self::install_pinned(workspace_root, REQUIREMENTS, VENV_DIR)
+    }
+
+    /// Creates the virtual environment `venv_dir` and installs the packages
+    /// pinned in `requirements`, unless the installed requirements match the
+    /// committed ones. Both paths are relative to the workspace root.
+    pub fn install_pinned(
+        workspace_root: &Path,
+        requirements: &str,
+        venv_dir: &str,
+    ) -> Result<Self> {
+        let requirements_path = workspace_root.join(requirements);
+        let requirements_text = fs::read(&requirements_path)
             .with_context(|| format!("failed to read {}", requirements_path.display()))?;
         let tools = Self {
-            venv_dir: workspace_root.join(VENV_DIR),
+            venv_dir: workspace_root.join(venv_dir),
         };
         let marker = tools.venv_dir.join(INSTALLED_REQUIREMENTS);
-        if fs::read(&marker).ok().as_deref() == Some(requirements.as_slice())
+        if fs::read(&marker).ok().as_deref() == Some(requirements_text.as_slice())
             && tools.bin("python").is_file()
         {
             eprintln!(
-                "Python tools in {} match {REQUIREMENTS}; skipping pip install",
+                "Python tools in {} match {requirements}; skipping pip install",
                 tools.venv_dir.display()
             );
             return Ok(tools);
@@ -65,7 +79,7 @@ impl PythonTools {
             );
         }
 
-        eprintln!("Installing Python tools from {REQUIREMENTS} with pip");
+        eprintln!("Installing Python tools from {requirements} with pip");
         let status = tools
             .command("pip")
             .args(["install", "--quiet", "--requirement"])
@@ -73,10 +87,10 @@ impl PythonTools {
             .status()
             .context("failed to run pip from the virtual environment")?;
         if !status.success() {
-            bail!("`pip install --requirement {REQUIREMENTS}` failed with {status}");
+            bail!("`pip install --requirement {requirements}` failed with {status}");
         }
 
-        fs::write(&marker, &requirements)
+        fs::write(&marker, &requirements_text)
             .with_context(|| format!("failed to write {}", marker.display()))?;
         Ok(tools)
     }
