@@ -15,7 +15,7 @@ pub mod validation;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{NaiveDateTime, TimeDelta};
@@ -62,6 +62,9 @@ struct State {
     /// Owner of each stock, by stock id.
     stock_owners: HashMap<i64, i64>,
     assignments: Vec<PassAssignment>,
+    /// Payment references of `assignments`, by enterprise id, so that checking a new one does
+    /// not scan every assignment.
+    payment_references: HashMap<i64, HashSet<String>>,
     requests: Vec<RequestRecord>,
     orders: Vec<OrderRecord>,
     login_grants: HashMap<String, LoginGrant>,
@@ -149,10 +152,14 @@ impl State {
                     .clients
                     .get(&assignment.client_id)
                     .and_then(|client| client.group_id);
+                state
+                    .payment_references
+                    .entry(enterprise_id)
+                    .or_default()
+                    .insert(assignment.payment_reference.clone());
                 state.assignments.push(PassAssignment {
                     enterprise_id,
                     group_id,
-                    payment_reference: assignment.payment_reference.clone(),
                     assigned_at: assignment.assigned_at.0,
                 });
             }

@@ -78,10 +78,10 @@ impl Sandbox {
         }
 
         // The rules of the API, all reported together.
-        let reference_taken = state.assignments.iter().any(|assignment| {
-            assignment.enterprise_id == caller.enterprise_id
-                && assignment.payment_reference == request.payment_reference
-        });
+        let reference_taken = state
+            .payment_references
+            .get(&caller.enterprise_id)
+            .is_some_and(|references| references.contains(&request.payment_reference));
         if reference_taken {
             problems.push(Problem::new(
                 ErrorTitle::HasAlreadyBeenTaken,
@@ -133,10 +133,14 @@ impl Sandbox {
         if let Some(client) = state.clients.get_mut(&client_id) {
             client.end_subscription_date = new_end;
         }
+        state
+            .payment_references
+            .entry(caller.enterprise_id)
+            .or_default()
+            .insert(request.payment_reference.clone());
         state.assignments.push(PassAssignment {
             enterprise_id: caller.enterprise_id,
             group_id,
-            payment_reference: request.payment_reference.clone(),
             assigned_at: now,
         });
         Ok(new_end)

@@ -210,7 +210,6 @@ impl Enterprise {
 pub(super) struct PassAssignment {
     pub enterprise_id: i64,
     pub group_id: Option<i64>,
-    pub payment_reference: String,
     pub assigned_at: NaiveDateTime,
 }
 

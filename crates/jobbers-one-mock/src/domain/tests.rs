@@ -404,6 +404,22 @@ fn assign_rejects_reused_payment_reference() {
 }
 
 #[test]
+fn assign_rejects_payment_reference_from_data_set() {
+    let (sandbox, _) = sandbox();
+    let result = sandbox.assign_pass(
+        OTHER,
+        &pass("staff@other-enterprise.example.com", 60, "other-payment-1"),
+    );
+    assert_eq!(
+        bad_request(result),
+        [(
+            ErrorTitle::HasAlreadyBeenTaken,
+            "payment_reference".to_owned()
+        )]
+    );
+}
+
+#[test]
 fn payment_references_are_per_enterprise() {
     let (sandbox, _) = sandbox();
     // Enterprise 21's data set already used `other-payment-1`.
