@@ -427,6 +427,12 @@ async fn maintenance_answers_every_call_503() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "30");
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json;charset=utf-8"
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["source"], "server");
 

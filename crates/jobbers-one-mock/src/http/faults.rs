@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
@@ -66,12 +66,20 @@ pub(super) async fn inject(State(faults): State<Faults>, request: Request, next:
     response
 }
 
+/// Seconds a client is told to wait before it repeats a call that got `503`.
+const RETRY_AFTER_SECONDS: &str = "30";
+
 fn unavailable() -> Response {
     let problem = Problem::invalid(
         "server",
         "the service is offline for maintenance, try again later",
     );
-    json_error(StatusCode::SERVICE_UNAVAILABLE, problem)
+    let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, problem);
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    response
 }
 
 fn server_error() -> Response {
@@ -79,14 +87,17 @@ fn server_error() -> Response {
     json_error(StatusCode::INTERNAL_SERVER_ERROR, problem)
 }
 
+/// Builds an error response with the headers the router's responses carry. The router's CORS
+/// layer never sees an injected failure, so its `Access-Control-Allow-Origin` is set here and
+/// browser code reads the failure instead of a network error.
 fn json_error(status: StatusCode, problem: Problem) -> Response {
     let body = serde_json::to_vec(&error_body(vec![problem])).unwrap_or_default();
     (
         status,
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "application/json;charset=utf-8",
-        )],
+        [
+            (header::CONTENT_TYPE, "application/json;charset=utf-8"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
         body,
     )
         .into_response()
