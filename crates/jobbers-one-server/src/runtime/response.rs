@@ -3,7 +3,7 @@
 use std::future::{Ready, ready};
 
 use axum::body::Body;
-use axum::http::header::{ALLOW, CONTENT_TYPE};
+use axum::http::header::{ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
@@ -48,15 +48,21 @@ pub(crate) fn error_response(status: StatusCode, errors: Vec<Error>) -> Response
 }
 
 /// `401` for a missing, malformed or unknown bearer token.
+///
+/// `WWW-Authenticate: Bearer` names the scheme the call needs, as RFC 6750 asks of a `401`.
 pub(crate) fn unauthorized() -> Response {
-    error_response(
+    let mut response = error_response(
         StatusCode::UNAUTHORIZED,
         vec![error(
             ErrorTitle::IsInvalid,
             "Authorization",
             "the bearer token is missing, unknown or expired",
         )],
-    )
+    );
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
 }
 
 /// `404` for a path that is not an endpoint of the API.

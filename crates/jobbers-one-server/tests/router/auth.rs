@@ -18,6 +18,7 @@ async fn missing_token_is_unauthorized() {
     let response = server.send("GET", "/oneapi/v0/current", &[], b"").await;
     assert_eq!(response.status, 401);
     assert_eq!(response.header("content-type"), Some(JSON_CONTENT_TYPE));
+    assert_eq!(response.header("www-authenticate"), Some("Bearer"));
     assert_eq!(response.json(), unauthorized());
 }
 
