@@ -60,7 +60,11 @@ impl TokenStore {
     /// Drops the least recently used tokens until `keep` remain. Dropping a tenth at once
     /// makes the scan run once per thousand issued tokens, not once per token.
     fn drop_least_recently_used(&mut self, keep: usize) {
-        let Some(excess) = self.grants.len().checked_sub(keep).filter(|&excess| excess > 0)
+        let Some(excess) = self
+            .grants
+            .len()
+            .checked_sub(keep)
+            .filter(|&excess| excess > 0)
         else {
             return;
         };
