@@ -11,11 +11,18 @@
 //! Every path parameter is percent-encoded so that the server, which decodes paths the PHP
 //! way (`+` is a space), receives exactly the caller's string.
 //!
+//! The crate enables no TLS backend of reqwest, so that the application chooses one. To call
+//! production (`https://www.jobbers.com`), enable one in the application's own manifest, for
+//! example `reqwest = { version = "0.13", features = ["rustls"] }`. The local sandbox
+//! (`cargo run -p jobbers-one-mock`) is plain HTTP and needs none.
+//!
+//! The example runs as written against a fresh sandbox:
+//!
 //! ```no_run
 //! use jobbers_one_client::{Session, types};
 //!
 //! # async fn run() -> Result<(), jobbers_one_client::Error> {
-//! let session = Session::new("https://www.jobbers.com", "API_KEY", "API_SECRET")?;
+//! let session = Session::new("http://127.0.0.1:8080", "demo-key", "demo-secret")?;
 //!
 //! // The first call requests a bearer token; later calls reuse it.
 //! let enterprise = session
@@ -24,7 +31,7 @@
 //! println!("enterprise {}", enterprise.data.enterprise_id.value());
 //!
 //! let new_client = types::CreateClientRequest::builder()
-//!     .email("client+1@clients.jobbers.com")
+//!     .email("new.member+1@example.org")
 //!     .first_name("prenom")
 //!     .last_name("nom")
 //!     .phone_prefix("+33")
