@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use chrono::{Local, NaiveDateTime, TimeDelta, Timelike};
+use chrono::{Local, NaiveDateTime, TimeDelta};
 
 /// Source of the current time as a local date and time with no offset, the way the API shows dates.
 pub trait Clock: Send + Sync + fmt::Debug + 'static {
@@ -19,10 +19,11 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// Returns the time with its fraction of a second. Dates on the wire drop the fraction
+    /// when they are formatted, but a token's expiry counts from the exact moment of its last
+    /// use, so that it never expires early.
     fn now(&self) -> NaiveDateTime {
-        // Whole seconds, like the `Y-m-d H:i:s` dates on the wire.
-        let now = Local::now().naive_local();
-        now.with_nanosecond(0).unwrap_or(now)
+        Local::now().naive_local()
     }
 }
 
@@ -55,5 +56,19 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> NaiveDateTime {
         *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Timelike;
+
+    use super::*;
+
+    #[test]
+    fn system_clock_keeps_fraction_of_second() {
+        // One read in a thousand lands on a whole second at most by chance.
+        let fractional = (0..1000).any(|_| SystemClock.now().nanosecond() != 0);
+        assert!(fractional);
     }
 }
