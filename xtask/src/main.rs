@@ -1,5 +1,6 @@
 //! Maintenance tasks for the Jobbers One workspace, run as `cargo xtask TASK`.
 
+mod bench;
 mod docs;
 mod fuzz;
 mod lint;
@@ -15,6 +16,10 @@ fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "docs" => docs::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
+        "bench" => bench::run(
             &workspace_root(),
             &std::env::args().skip(2).collect::<Vec<_>>(),
         ),
@@ -45,6 +50,8 @@ fn print_help() {
         "  docs [--no-browser]  build target/docs/index.html; check it, the PHP samples and the"
     );
     println!("                   mock's /docs (--no-browser: skip the headless Chromium checks)");
+    println!("  bench [--quick]  load the mock, Prism and a bare axum server; write BENCHMARKS.md");
+    println!("                   (--quick: seconds-long smoke run, report in target/bench)");
     println!("  help             print this list");
 }
 
