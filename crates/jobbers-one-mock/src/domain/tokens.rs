@@ -28,8 +28,9 @@ pub(super) struct TokenStore {
     grants: HashMap<String, AccessGrant>,
     /// Number of tokens above which issuing one drops the least recently used tenth.
     capacity: usize,
-    /// Count of issues and uses so far, which orders tokens by last use. Expiry dates have
-    /// whole seconds only, so they cannot.
+    /// Count of issues and uses so far, which orders tokens by last use. Expiry dates can tie,
+    /// because a manual clock does not move on its own and the system clock can return the
+    /// same time twice.
     uses: u64,
 }
 
