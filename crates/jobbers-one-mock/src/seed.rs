@@ -69,8 +69,9 @@ pub struct EnterpriseSeed {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionSeed {
-    /// Number of units.
-    #[schemars(range(min = 1))]
+    /// Number of units, at most 36,500: even in years that keeps every end of subscription far
+    /// inside chrono's date range, so no date computation can overflow.
+    #[schemars(range(min = 1, max = 36_500))]
     pub duration: u32,
     /// Unit of `duration`.
     pub duration_type: DurationType,
@@ -105,8 +106,9 @@ pub struct StockSeed {
     pub stock_id: i64,
     /// Name of the stock.
     pub description: String,
-    /// How long one pass extends a subscription, in `duration_type` units.
-    #[schemars(range(min = 1))]
+    /// How long one pass extends a subscription, in `duration_type` units, at most 36,500 like
+    /// [`SubscriptionSeed::duration`].
+    #[schemars(range(min = 1, max = 36_500))]
     pub duration: u32,
     /// Unit of `duration`.
     pub duration_type: DurationType,

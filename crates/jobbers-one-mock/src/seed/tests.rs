@@ -57,6 +57,21 @@ fn syntax_error_names_line_and_column() {
 }
 
 #[test]
+fn overlong_durations_are_rejected() {
+    let mut value = default_value();
+    value["enterprises"][0]["subscription_on_creation"] =
+        json!({"duration": 100_000_000, "duration_type": "YEAR"});
+    value["enterprises"][0]["stocks_of_passes"][0]["duration"] = json!(36_501);
+    assert_eq!(
+        pointers_of(&value),
+        [
+            "/enterprises/0/stocks_of_passes/0/duration",
+            "/enterprises/0/subscription_on_creation/duration",
+        ]
+    );
+}
+
+#[test]
 fn wrong_type_is_reported_at_its_pointer() {
     let mut value = default_value();
     value["enterprises"][0]["clients"][2]["client_id"] = json!("40303");
