@@ -10,6 +10,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -34,12 +35,15 @@ pub(crate) fn finish_router(routes: Router, methods: &[&str]) -> Router {
         .allow_headers([AUTHORIZATION, CONTENT_TYPE])
         .max_age(PREFLIGHT_MAX_AGE);
 
-    routes
-        .fallback(not_found)
-        .layer(CatchPanicLayer::custom(respond_to_panic))
-        .layer(cors)
-        .layer(middleware::from_fn(finish_preflight))
+    // axum boxes a route again for each `Router::layer` call and clones the boxed service for
+    // every request, so the layers are composed first: one clone per request, not four.
+    // `ServiceBuilder` applies its first layer outermost, so the log sees every response.
+    let layers = ServiceBuilder::new()
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(finish_preflight))
+        .layer(cors)
+        .layer(CatchPanicLayer::custom(respond_to_panic));
+    routes.fallback(not_found).layer(layers)
 }
 
 /// Logs the panic of a handler and returns `500`. The router checks every client input before
