@@ -10,7 +10,11 @@ use std::path::Path;
 mod samples;
 
 fn main() {
-    let document = samples::document_path();
+    // The manifest directory is read at run time: a path compiled into this script would
+    // point at another checkout when two checkouts share one target directory.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let document = Path::new(&manifest_dir).join("../../openapi/jobbers-one.yaml");
     println!("cargo::rerun-if-changed={}", document.display());
 
     let operations = samples::load(&document).unwrap_or_else(|error| {
