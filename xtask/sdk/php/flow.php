@@ -106,8 +106,8 @@ try {
     $clients = new ClientsApi($http, $config);
     $created = $clients->createClient(new CreateClientRequest([
         'email' => CLIENT_EMAIL,
-        'first_name' => 'Ada',
-        'last_name' => 'Lovelace',
+        'first_name' => 'prenom',
+        'last_name' => 'nom',
         'phone_prefix' => '+33',
         'phone' => '612345678',
         'address' => '1 rue de la Paix',

@@ -88,8 +88,8 @@ export async function getClient(
 /** A create_client body: `cgu` must be `true`, and `gender` is optional. */
 export const exampleClient: Schemas["CreateClientRequest"] = {
   email: "client+1@clients.jobbers.com",
-  first_name: "Ada",
-  last_name: "Lovelace",
+  first_name: "prenom",
+  last_name: "nom",
   phone_prefix: "+33",
   phone: "612345678",
   address: "1 rue de la Paix",
