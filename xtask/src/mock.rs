@@ -1,5 +1,5 @@
 //! Builds the mock, starts it on a free loopback port for the tasks that call
-//! it (`sdk`, `fuzz`), and stops it when dropped.
+//! it (`docs`, `sdk`, `fuzz`), and stops it when dropped.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
