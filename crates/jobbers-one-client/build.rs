@@ -78,7 +78,7 @@ fn generate_client(spec: &openapiv3::OpenAPI) -> String {
         // `crate::hooks` implements the hooks; a build without them fails to compile.
         .with_hooks(HooksMode::Expected);
     // typify would wrap the nullable enum `NullableGender` in a newtype around a second
-    // gender enum; an `Option` of the request side's `Gender` is the same wire format.
+    // gender enum. An `Option` of the request side's `Gender` has the same wire format.
     settings.with_replacement(
         "NullableGender",
         "::std::option::Option<crate::types::Gender>",

@@ -66,7 +66,7 @@ pub(super) async fn inject(State(faults): State<Faults>, request: Request, next:
     response
 }
 
-/// Seconds a client is told to wait before it repeats a call that got `503`.
+/// Seconds that the `Retry-After` header of a `503` gives a client before it repeats the call.
 const RETRY_AFTER_SECONDS: &str = "30";
 
 fn unavailable() -> Response {
@@ -87,9 +87,9 @@ fn server_error() -> Response {
     json_error(StatusCode::INTERNAL_SERVER_ERROR, problem)
 }
 
-/// Builds an error response with the headers the router's responses carry. The router's CORS
-/// layer never sees an injected failure, so its `Access-Control-Allow-Origin` is set here and
-/// browser code reads the failure instead of a network error.
+/// Builds an error response with the headers the router's responses carry. An injected failure
+/// never passes through the router's CORS layer, so `Access-Control-Allow-Origin` is set here
+/// and browser code reads the failure instead of a network error.
 fn json_error(status: StatusCode, problem: Problem) -> Response {
     let body = serde_json::to_vec(&error_body(vec![problem])).unwrap_or_default();
     (

@@ -49,7 +49,7 @@ pub(crate) fn error_response(status: StatusCode, errors: Vec<Error>) -> Response
 
 /// `401` for a missing, malformed or unknown bearer token.
 ///
-/// `WWW-Authenticate: Bearer` names the scheme the call needs, as RFC 6750 asks of a `401`.
+/// `WWW-Authenticate: Bearer` names the scheme the call needs, as RFC 6750 requires of a `401`.
 pub(crate) fn unauthorized() -> Response {
     let mut response = error_response(
         StatusCode::UNAUTHORIZED,
