@@ -57,7 +57,7 @@ async fn request_line_has_template_not_secrets() {
         .filter(|line| line.contains("request finished"))
         .collect();
     assert_eq!(lines.len(), 2, "{log}");
-    assert!(lines[0].contains("method=GET"), "{log}");
+    assert!(lines[0].contains("method=\"GET\""), "{log}");
     assert!(
         lines[0].contains("path=\"/oneapi/v0/clients/{clientIdOrClientEmail}\""),
         "{log}"
