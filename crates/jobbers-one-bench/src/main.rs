@@ -17,6 +17,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+/// The same allocator as the mock's, so that the ceiling server is built as the mock is.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Benchmark programs of the Jobbers One workspace; run them through `cargo xtask bench`.
 #[derive(Debug, Parser)]
 #[command(name = "jobbers-one-bench")]

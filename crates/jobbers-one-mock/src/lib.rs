@@ -22,6 +22,7 @@ pub mod countries;
 pub mod dates;
 pub mod domain;
 pub mod http;
+pub mod log;
 pub mod seed;
 
 use std::future::Future;

@@ -1,23 +1,27 @@
 //! `jobbers-one-mock`: starts a local Jobbers One sandbox; `--help` lists the options.
 
-use std::io::IsTerminal as _;
-
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use jobbers_one_mock::cli::{self, Cli};
+use jobbers_one_mock::log::{BufferedWriter, LineFormat};
+
+/// The mock allocates and frees a few dozen small blocks per request; mimalloc serves them
+/// in a fraction of the instructions of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // Logs go to stderr so that stdout carries the banner and `seed-schema` output only.
-    // Colours are for terminals only: in a file they are escape codes, and turning them off
-    // cut the instructions per request log line by a third (callgrind, release build).
+    // The guard writes the last lines at exit.
+    let (writer, _flush_on_exit) = BufferedWriter::new(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
+        .event_format(LineFormat)
+        .with_writer(writer)
         .init();
 
     let cli = Cli::parse();

@@ -24,8 +24,13 @@ use crate::domain::Sandbox;
 /// The generated router logs its own requests, so only the pages get [`log_request`], and the
 /// fault injection logs the calls that it fails itself.
 pub fn app(sandbox: Arc<Sandbox>, base_url: &str, faults: Faults) -> axum::Router {
-    let api = jobbers_one_server::router(MockApi::new(Arc::clone(&sandbox), base_url))
-        .layer(middleware::from_fn_with_state(faults, faults::inject));
+    let api = jobbers_one_server::router(MockApi::new(Arc::clone(&sandbox), base_url));
+    // Without faults the layer would only cost each call a clone and a boxed future.
+    let api = if faults.is_none() {
+        api
+    } else {
+        api.layer(middleware::from_fn_with_state(faults, faults::inject))
+    };
     let pages = pages::router(sandbox).layer(middleware::from_fn(log_request));
     api.merge(pages)
 }
