@@ -164,7 +164,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     );
 
     let sandbox = build_sandbox(&config);
-    serve_on(listener, sandbox, config.faults, shutdown_signal()).await?;
+    let faults = config.faults;
+    // The sandbox has its own copy of the records.
+    drop(config);
+    serve_on(listener, sandbox, faults, shutdown_signal()).await?;
     tracing::info!(%addr, "sandbox stopped");
     Ok(())
 }

@@ -369,25 +369,30 @@ impl DataSet {
 
     /// Reads and checks a data set file.
     pub fn load(path: &Path) -> Result<Self, SeedError> {
+        let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
-            path: path.display().to_string(),
+            path: origin.clone(),
             source,
         })?;
-        Self::from_json(&path.display().to_string(), &text)
+        let value = parse(&origin, &text)?;
+        // A large file's text, its JSON tree and the records are not all kept at once.
+        drop(text);
+        Self::from_value(&origin, value)
     }
 
     /// Parses and checks a data set; `origin` names it in errors.
     pub fn from_json(origin: &str, text: &str) -> Result<Self, SeedError> {
+        Self::from_value(origin, parse(origin, text)?)
+    }
+
+    /// Checks a parsed data set against the generated JSON Schema, which reports every
+    /// violation at once, then against the rules that the schema cannot express.
+    fn from_value(origin: &str, value: Value) -> Result<Self, SeedError> {
         let invalid = |problems| SeedError::Invalid {
             origin: origin.to_owned(),
             problems,
         };
 
-        // Syntax, then the generated JSON Schema, which reports every violation at once.
-        let value: Value = serde_json::from_str(text).map_err(|source| SeedError::Syntax {
-            origin: origin.to_owned(),
-            source,
-        })?;
         let problems = schema_problems(&value);
         if !problems.is_empty() {
             return Err(invalid(problems));
@@ -400,6 +405,7 @@ impl DataSet {
                 message: error.inner().to_string(),
             }])
         })?;
+        drop(value);
 
         let problems = data_set.check();
         if problems.is_empty() {
@@ -417,6 +423,14 @@ impl DataSet {
         }
         checker.problems
     }
+}
+
+/// Parses the text of a data set; `origin` names it in errors.
+fn parse(origin: &str, text: &str) -> Result<Value, SeedError> {
+    serde_json::from_str(text).map_err(|source| SeedError::Syntax {
+        origin: origin.to_owned(),
+        source,
+    })
 }
 
 /// Validates `value` against the generated schema.
