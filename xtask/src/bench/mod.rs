@@ -158,10 +158,10 @@ pub fn run(workspace_root: &Path, args: &[String]) -> Result<()> {
         clients: CLIENTS,
     };
     let throughput = throughput::run(&endpoints, &rounds)?;
-    drop(ceiling);
     drop(quiet_mock);
     drop(prism);
     let constant_rate = run_constant_rate(&bench_binary, &endpoints, &throughput, &plan)?;
+    drop(ceiling);
     let client_overhead = parse_json(&bench_output(
         &bench_binary,
         &[
@@ -291,7 +291,9 @@ fn start_prism(tools: &NodeTools, workspace_root: &Path, log: &Path) -> Result<S
     Server::start_on("Prism", command, addr, log)
 }
 
-/// Runs the constant-rate driver at half of the mock's median rate for echo and get-client.
+/// Runs the constant-rate driver at half of the mock's median rate for echo and get-client,
+/// and the ceiling's echo at the same rate in alternation, as the floor that the machine and
+/// the driver set.
 fn run_constant_rate(
     bench_binary: &Path,
     endpoints: &Endpoints,
@@ -316,16 +318,16 @@ fn run_constant_rate(
                 endpoints.mock
             ),
         };
-        let mut reports = Vec::new();
-        for round in 0..plan.rate_rounds {
-            let output = bench_output(
+        let ceiling_url = format!("{}/oneapi/v0/echo/bench", endpoints.ceiling);
+        let run = |url: &str, token: &str| -> Result<Value> {
+            parse_json(&bench_output(
                 bench_binary,
                 &[
                     "constant-rate",
                     "--url",
-                    &url,
+                    url,
                     "--token",
-                    &endpoints.mock_token,
+                    token,
                     "--rate",
                     &format!("{rate:.0}"),
                     "--duration",
@@ -333,20 +335,28 @@ fn run_constant_rate(
                     "--connections",
                     &CONNECTIONS.to_string(),
                 ],
-            )?;
-            let report = parse_json(&output)?;
+            )?)
+        };
+        let mut reports = Vec::new();
+        let mut ceiling_reports = Vec::new();
+        for round in 0..plan.rate_rounds {
+            let report = run(&url, &endpoints.mock_token)?;
+            let ceiling_report = run(&ceiling_url, "unused")?;
             eprintln!(
-                "constant rate {}/{}: {scenario:?} at {rate:.0}/s: p99 {} ms",
+                "constant rate {}/{}: {scenario:?} at {rate:.0}/s: p99 {} ms (ceiling {} ms)",
                 round + 1,
                 plan.rate_rounds,
-                report["p99_ms"]
+                report["p99_ms"],
+                ceiling_report["p99_ms"]
             );
             reports.push(report);
+            ceiling_reports.push(ceiling_report);
         }
         all.push(report::RateRuns {
             scenario,
             rate,
             reports,
+            ceiling_reports,
         });
     }
     Ok(all)
