@@ -1,0 +1,536 @@
+//! The mock's log line format, one event per line:
+//!
+//! ```text
+//! 2026-12-04T21:46:03.123456Z  INFO jobbers_one_server::runtime::layers: request finished method=GET path=/oneapi/v0/echo/{text} status=200 latency_ms=0.085
+//! ```
+//!
+//! UTC time with microseconds, level, target, message, then the fields as `name=value`. A
+//! value that is empty or contains a space, a quote, an `=` or a control character is written
+//! quoted with Rust string escapes, so one event is always one line and a field cannot pose
+//! as another. Control characters in the message are escaped the same way.
+//!
+//! The mock writes a line for every request, so the format is built to be cheap: the date and
+//! time down to the second are formatted once a second per thread, and plain values are
+//! copied as they are. `tracing-subscriber`'s default format escapes values one character at
+//! a time, which cost a third of the mock's instructions per request.
+//!
+//! [`BufferedWriter`] collects the lines in memory and writes them in blocks: under load, one
+//! system call carries hundreds of lines instead of one each. A line waits at most
+//! [`FLUSH_INTERVAL`] before it is written.
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::DateTime;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
+use tracing_subscriber::registry::LookupSpan;
+
+/// Formats events as described in the [module documentation](self).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineFormat;
+
+impl<S, N> FormatEvent<S, N> for LineFormat
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let metadata = event.metadata();
+        write_timestamp(&mut writer, SystemTime::now())?;
+        writer.write_str(match *metadata.level() {
+            tracing::Level::ERROR => " ERROR ",
+            tracing::Level::WARN => "  WARN ",
+            tracing::Level::INFO => "  INFO ",
+            tracing::Level::DEBUG => " DEBUG ",
+            tracing::Level::TRACE => " TRACE ",
+        })?;
+        if let Some(scope) = ctx.event_scope() {
+            for span in scope.from_root() {
+                writer.write_str(span.name())?;
+                writer.write_char(':')?;
+            }
+        }
+        writer.write_str(metadata.target())?;
+        writer.write_char(':')?;
+
+        // The buffers of the thread are reused from event to event; a `Debug` impl that logs
+        // while it is formatted gets buffers of its own.
+        let write_fields = |fields: &mut Fields, writer: &mut Writer<'_>| {
+            fields.clear();
+            event.record(fields);
+            fields.result?;
+            if !fields.message.is_empty() {
+                writer.write_char(' ')?;
+                writer.write_str(&fields.message)?;
+            }
+            writer.write_str(&fields.rest)?;
+            writer.write_char('\n')
+        };
+        FIELDS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut fields) => write_fields(&mut fields, &mut writer),
+            Err(_) => write_fields(&mut Fields::new(), &mut writer),
+        })
+    }
+}
+
+thread_local! {
+    static FIELDS: RefCell<Fields> = RefCell::new(Fields::new());
+}
+
+/// The message and the other fields of one event, each already formatted.
+struct Fields {
+    message: String,
+    rest: String,
+    result: fmt::Result,
+}
+
+impl Fields {
+    fn new() -> Self {
+        Self {
+            message: String::new(),
+            rest: String::new(),
+            result: Ok(()),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.message.clear();
+        self.rest.clear();
+        self.result = Ok(());
+    }
+
+    fn push_name(&mut self, field: &Field) {
+        self.rest.push(' ');
+        self.rest.push_str(field.name());
+        self.rest.push('=');
+    }
+}
+
+impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            push_escaped(&mut self.message, value);
+        } else {
+            self.push_name(field);
+            push_value(&mut self.rest, value);
+        }
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.push_name(field);
+        self.result = self.result.and(write!(self.rest, "{value}"));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.push_name(field);
+        self.result = self.result.and(write!(self.rest, "{value}"));
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.push_name(field);
+        self.rest.push_str(if value { "true" } else { "false" });
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            let start = self.message.len();
+            self.result = self.result.and(write!(self.message, "{value:?}"));
+            escape_from(&mut self.message, start, false);
+        } else {
+            self.push_name(field);
+            let start = self.rest.len();
+            self.result = self.result.and(write!(self.rest, "{value:?}"));
+            escape_from(&mut self.rest, start, true);
+        }
+    }
+}
+
+/// Appends `value`, quoted and escaped when it needs to be.
+fn push_value(line: &mut String, value: &str) {
+    if needs_quotes(value) {
+        quote(line, value);
+    } else {
+        line.push_str(value);
+    }
+}
+
+/// Appends `text` with its control characters escaped.
+fn push_escaped(line: &mut String, text: &str) {
+    if text.chars().any(char::is_control) {
+        for c in text.chars() {
+            if c.is_control() {
+                line.extend(c.escape_debug());
+            } else {
+                line.push(c);
+            }
+        }
+    } else {
+        line.push_str(text);
+    }
+}
+
+/// Escapes the part of `line` from `start` on: as a value (quoted when it needs to be) when
+/// `value` is true, as a message (control characters only) otherwise.
+fn escape_from(line: &mut String, start: usize, value: bool) {
+    let written = &line[start..];
+    let rewrite = if value {
+        needs_quotes(written)
+    } else {
+        written.chars().any(char::is_control)
+    };
+    if rewrite {
+        let written = line.split_off(start);
+        if value {
+            quote(line, &written);
+        } else {
+            push_escaped(line, &written);
+        }
+    }
+}
+
+fn needs_quotes(value: &str) -> bool {
+    // In ASCII, the control characters and the white space are the bytes up to the space,
+    // and DEL.
+    let special_ascii = |byte: u8| byte <= b' ' || byte == 0x7f || byte == b'"' || byte == b'=';
+    value.is_empty()
+        || value.bytes().any(special_ascii)
+        || (!value.is_ascii() && value.chars().any(|c| c.is_control() || c.is_whitespace()))
+}
+
+fn quote(line: &mut String, value: &str) {
+    line.push('"');
+    line.extend(value.escape_debug());
+    line.push('"');
+}
+
+thread_local! {
+    /// The last second formatted on this thread, and its text up to the seconds.
+    static LAST_SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+}
+
+/// Writes `now` as `2026-12-04T21:46:03.123456Z`.
+fn write_timestamp(writer: &mut Writer<'_>, now: SystemTime) -> fmt::Result {
+    let since_epoch = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = since_epoch.as_secs();
+    LAST_SECOND.with_borrow_mut(|(last, text)| {
+        if *last != seconds {
+            text.clear();
+            let datetime = i64::try_from(seconds)
+                .ok()
+                .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+                .unwrap_or_default();
+            write!(text, "{}", datetime.format("%Y-%m-%dT%H:%M:%S"))?;
+            *last = seconds;
+        }
+        writer.write_str(text)
+    })?;
+    let micros = since_epoch.subsec_micros();
+    let mut digits = [b'0'; 6];
+    let mut rest = micros;
+    for digit in digits.iter_mut().rev() {
+        // `rest % 10` is a single decimal digit.
+        *digit = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+    }
+    writer.write_char('.')?;
+    // Six ASCII digits are valid UTF-8.
+    writer.write_str(std::str::from_utf8(&digits).unwrap_or("000000"))?;
+    writer.write_char('Z')
+}
+
+/// Longest time a log line stays in [`BufferedWriter`]'s buffer.
+pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Bytes collected before they are written without waiting for the timer.
+const BUFFER_BYTES: usize = 64 * 1024;
+
+/// A log destination shared by all threads, which collects lines in a buffer and writes them
+/// in blocks: when the buffer is full, every [`FLUSH_INTERVAL`] from a thread of its own, and
+/// when the [`FlushOnDrop`] guard is dropped.
+#[derive(Debug)]
+pub struct BufferedWriter<W: Write> {
+    buffer: Arc<Mutex<io::BufWriter<W>>>,
+}
+
+impl<W: Write> Clone for BufferedWriter<W> {
+    fn clone(&self) -> Self {
+        Self {
+            buffer: Arc::clone(&self.buffer),
+        }
+    }
+}
+
+impl<W: Write + Send + 'static> BufferedWriter<W> {
+    /// Wraps `destination` and starts the thread that flushes it. Keep the guard until the
+    /// program ends: dropping it writes what is left.
+    pub fn new(destination: W) -> (Self, FlushOnDrop<W>) {
+        Self::with_flush_interval(destination, FLUSH_INTERVAL)
+    }
+
+    /// Returns [`BufferedWriter::new`] with another time between flushes.
+    pub fn with_flush_interval(destination: W, interval: Duration) -> (Self, FlushOnDrop<W>) {
+        let writer = Self {
+            buffer: Arc::new(Mutex::new(io::BufWriter::with_capacity(
+                BUFFER_BYTES,
+                destination,
+            ))),
+        };
+        let flusher = Self::clone(&writer);
+        // The thread ends with the process; a failed spawn only leaves flushing to a full
+        // buffer and to the guard.
+        let _ = std::thread::Builder::new()
+            .name("jobbers-one-mock-log".to_owned())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(interval);
+                    // A log that cannot be written has nowhere to report it.
+                    let _ = flusher.lock().flush();
+                }
+            });
+        let guard = FlushOnDrop {
+            writer: Self::clone(&writer),
+        };
+        (writer, guard)
+    }
+}
+
+impl<W: Write> BufferedWriter<W> {
+    /// Locks the buffer. A thread that panicked while holding the lock left at worst a
+    /// partial line, so the buffer is used anyway.
+    fn lock(&self) -> MutexGuard<'_, io::BufWriter<W>> {
+        self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<'a, W: Write + 'a> MakeWriter<'a> for BufferedWriter<W> {
+    type Writer = LockedBuffer<'a, W>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        LockedBuffer(self.lock())
+    }
+}
+
+/// [`BufferedWriter`]'s buffer, locked for one event.
+#[derive(Debug)]
+pub struct LockedBuffer<'a, W: Write>(MutexGuard<'a, io::BufWriter<W>>);
+
+impl<W: Write> Write for LockedBuffer<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.write_all(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Writes what [`BufferedWriter`] still holds when dropped.
+#[derive(Debug)]
+pub struct FlushOnDrop<W: Write> {
+    writer: BufferedWriter<W>,
+}
+
+impl<W: Write> Drop for FlushOnDrop<W> {
+    fn drop(&mut self) {
+        let _ = self.writer.lock().flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    use super::*;
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    /// Runs `log` under a subscriber with [`LineFormat`] and returns the line it wrote,
+    /// without the timestamp, after checking the timestamp's shape.
+    fn logged(log: impl FnOnce()) -> String {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .event_format(LineFormat)
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(captured.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, log);
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let (timestamp, rest) = text.split_at(27);
+        assert_eq!(timestamp.len(), 27, "{text}");
+        assert_eq!(&timestamp[4..5], "-", "{text}");
+        assert_eq!(&timestamp[10..11], "T", "{text}");
+        assert_eq!(&timestamp[19..20], ".", "{text}");
+        assert_eq!(&timestamp[26..], "Z", "{text}");
+        rest.to_owned()
+    }
+
+    #[test]
+    fn request_line() {
+        let line = logged(|| {
+            tracing::info!(
+                target: "requests",
+                method = %"GET",
+                path = "/oneapi/v0/echo/{text}",
+                status = 200_u16,
+                "request finished"
+            );
+        });
+        assert_eq!(
+            line,
+            "  INFO requests: request finished method=GET path=/oneapi/v0/echo/{text} status=200\n"
+        );
+    }
+
+    #[test]
+    fn values_with_spaces_quotes_or_newlines_are_quoted() {
+        let line = logged(|| {
+            tracing::warn!(
+                target: "t",
+                spaced = "a b",
+                quoted = %"say \"hi\"",
+                broken = "one\ntwo",
+                empty = "",
+                equals = "a=b",
+                "m"
+            );
+        });
+        assert_eq!(
+            line,
+            "  WARN t: m spaced=\"a b\" quoted=\"say \\\"hi\\\"\" broken=\"one\\ntwo\" empty=\"\" equals=\"a=b\"\n"
+        );
+    }
+
+    #[test]
+    fn non_ascii_values() {
+        let line = logged(|| {
+            tracing::info!(target: "t", city = "Besançon", separated = "a\u{2028}b", "m");
+        });
+        assert_eq!(
+            line,
+            "  INFO t: m city=Besançon separated=\"a\\u{2028}b\"\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_the_message_are_escaped() {
+        let line = logged(|| {
+            let text = "first\nsecond\u{1b}[31m";
+            tracing::error!(target: "t", "bad input: {text}");
+        });
+        assert_eq!(line, " ERROR t: bad input: first\\nsecond\\u{1b}[31m\n");
+    }
+
+    #[test]
+    fn numbers_and_booleans() {
+        let line = logged(|| {
+            tracing::debug!(target: "t", count = 3_u64, delta = -2_i64, ok = true, ratio = 0.5);
+        });
+        assert_eq!(line, " DEBUG t: count=3 delta=-2 ok=true ratio=0.5\n");
+    }
+
+    #[test]
+    fn timestamp_in_utc_with_microseconds() {
+        let at = UNIX_EPOCH + Duration::new(1_796_420_763, 4_560_000);
+        let mut text = String::new();
+        write_timestamp(&mut Writer::new(&mut text), at).unwrap();
+        assert_eq!(text, "2026-12-04T21:46:03.004560Z");
+    }
+
+    #[test]
+    fn timestamp_of_the_same_second_reuses_its_date() {
+        let at = UNIX_EPOCH + Duration::new(1_796_420_763, 999_999_000);
+        let mut first = String::new();
+        write_timestamp(&mut Writer::new(&mut first), at).unwrap();
+        let mut next = String::new();
+        write_timestamp(&mut Writer::new(&mut next), at + Duration::from_micros(1)).unwrap();
+        assert_eq!(first, "2026-12-04T21:46:03.999999Z");
+        assert_eq!(next, "2026-12-04T21:46:04.000000Z");
+    }
+
+    #[test]
+    fn lines_wait_in_the_buffer() {
+        let captured = Captured::default();
+        let (writer, _guard) =
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+        writer.make_writer().write_all(b"one line\n").unwrap();
+        assert!(captured.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_timer_writes_buffered_lines() {
+        let captured = Captured::default();
+        let (writer, _guard) =
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_millis(10));
+        writer.make_writer().write_all(b"one line\n").unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while captured.0.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(captured.0.lock().unwrap().as_slice(), b"one line\n");
+    }
+
+    #[test]
+    fn dropping_the_guard_writes_what_is_left() {
+        let captured = Captured::default();
+        let (writer, guard) =
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+        writer.make_writer().write_all(b"last line\n").unwrap();
+        drop(guard);
+        assert_eq!(captured.0.lock().unwrap().as_slice(), b"last line\n");
+    }
+
+    #[test]
+    fn a_full_buffer_is_written_at_once() {
+        let captured = Captured::default();
+        let (writer, _guard) =
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+        let line = [b'x'; 1000];
+        for _ in 0..=BUFFER_BYTES / line.len() {
+            writer.make_writer().write_all(&line).unwrap();
+        }
+        assert_eq!(
+            captured.0.lock().unwrap().len(),
+            BUFFER_BYTES / line.len() * line.len()
+        );
+    }
+}
