@@ -36,11 +36,7 @@ pub(super) struct TokenStore {
 
 impl Default for TokenStore {
     fn default() -> Self {
-        Self {
-            grants: HashMap::new(),
-            capacity: MAX_ACCESS_TOKENS,
-            uses: 0,
-        }
+        Self::with_capacity(MAX_ACCESS_TOKENS)
     }
 }
 
@@ -53,6 +49,17 @@ struct AccessGrant {
 }
 
 impl TokenStore {
+    /// Creates a store that keeps at most `capacity` live tokens.
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            // Twice the cap: removals leave tombstones in the table, and a table less than
+            // half full clears them in place, where a fuller one doubles its size instead.
+            grants: HashMap::with_capacity(2 * capacity),
+            capacity,
+            uses: 0,
+        }
+    }
+
     fn next_use(&mut self) -> u64 {
         self.uses += 1;
         self.uses
@@ -239,7 +246,7 @@ mod tests {
             Arc::new(ManualClock::new(start)),
             TimeDelta::seconds(3600),
         );
-        sandbox.lock_tokens().capacity = capacity;
+        *sandbox.lock_tokens() = TokenStore::with_capacity(capacity);
         sandbox
     }
 
@@ -277,5 +284,17 @@ mod tests {
             issue(&sandbox);
             assert!(sandbox.access_token_count() <= 50);
         }
+    }
+
+    #[test]
+    fn full_store_keeps_its_table_size() {
+        let sandbox = sandbox_with_capacity(500);
+        let table_capacity = sandbox.lock_tokens().grants.capacity();
+        for _ in 0..10_000 {
+            issue(&sandbox);
+        }
+        // Tombstones lower the reported capacity until the table clears them; a grown
+        // table would report about twice as much.
+        assert!(sandbox.lock_tokens().grants.capacity() <= table_capacity);
     }
 }
