@@ -14,14 +14,14 @@
 //! copied as they are. `tracing-subscriber`'s default format escapes values one character at
 //! a time, which cost a third of the mock's instructions per request.
 //!
-//! [`BufferedWriter`] collects the lines in memory and writes them in blocks: under load, one
+//! [`BufferedWriter`] collects the lines in memory and a thread of its own writes them in blocks: under load, one
 //! system call carries hundreds of lines instead of one each. A line waits at most
 //! [`FLUSH_INTERVAL`] before it is written.
 
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::DateTime;
@@ -249,105 +249,163 @@ fn write_timestamp(writer: &mut Writer<'_>, now: SystemTime) -> fmt::Result {
     writer.write_char('Z')
 }
 
-/// Longest time a log line stays in [`BufferedWriter`]'s buffer.
+/// Maximum time a log line waits in [`BufferedWriter`]'s buffer.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 
-/// Bytes collected before they are written without waiting for the timer.
-const BUFFER_BYTES: usize = 64 * 1024;
+/// Bytes of waiting lines that wake the writer thread before [`FLUSH_INTERVAL`] ends.
+const WAKE_BYTES: usize = 64 * 1024;
 
-/// A log destination shared by all threads, which collects lines in a buffer and writes them
-/// in blocks: when the buffer is full, every [`FLUSH_INTERVAL`] from a thread of its own, and
-/// when the [`FlushOnDrop`] guard is dropped.
-#[derive(Debug)]
-pub struct BufferedWriter<W: Write> {
-    buffer: Arc<Mutex<io::BufWriter<W>>>,
+/// Bytes of waiting lines beyond which a thread that logs waits for the writer thread, so that
+/// a destination that blocks (a full pipe that no process reads) cannot take unbounded memory.
+const MAX_PENDING_BYTES: usize = 4 * 1024 * 1024;
+
+/// A log destination shared by all threads. Logging threads append their lines to a buffer in
+/// memory, and a thread of its own writes the buffer to the destination: every
+/// [`FLUSH_INTERVAL`], as soon as [`WAKE_BYTES`] are waiting, and when the [`FlushOnDrop`]
+/// guard is dropped. A request waits for the destination only when [`MAX_PENDING_BYTES`] are
+/// already waiting, so a write that the kernel holds for milliseconds while it writes back a
+/// large log file does not hold requests.
+#[derive(Debug, Clone)]
+pub struct BufferedWriter {
+    shared: Arc<Shared>,
 }
 
-impl<W: Write> Clone for BufferedWriter<W> {
-    fn clone(&self) -> Self {
-        Self {
-            buffer: Arc::clone(&self.buffer),
+/// The state that logging threads and the writer thread share.
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<Pending>,
+    /// Wakes the writer thread.
+    ready: Condvar,
+    /// Wakes logging threads that wait for the buffer to drain.
+    drained: Condvar,
+}
+
+/// Lines not yet handed to the writer thread.
+#[derive(Debug, Default)]
+struct Pending {
+    bytes: Vec<u8>,
+    closing: bool,
+}
+
+impl Shared {
+    /// Locks the buffer. A thread that panicked while holding the lock left at worst a
+    /// partial line, so the buffer is used anyway.
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl BufferedWriter {
+    /// Starts the thread that writes to `destination`. Keep the guard until the program
+    /// ends: dropping it writes what is left.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the thread cannot be started.
+    pub fn new<W: Write + Send + 'static>(destination: W) -> io::Result<(Self, FlushOnDrop)> {
+        Self::with_flush_interval(destination, FLUSH_INTERVAL)
+    }
+
+    /// Returns [`BufferedWriter::new`] with another maximum wait.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the thread cannot be started.
+    pub fn with_flush_interval<W: Write + Send + 'static>(
+        mut destination: W,
+        interval: Duration,
+    ) -> io::Result<(Self, FlushOnDrop)> {
+        let shared = Arc::new(Shared::default());
+        let for_thread = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("jobbers-one-mock-log".to_owned())
+            .spawn(move || write_until_closed(&for_thread, &mut destination, interval))?;
+        let guard = FlushOnDrop {
+            shared: Arc::clone(&shared),
+            thread: Some(thread),
+        };
+        Ok((Self { shared }, guard))
+    }
+}
+
+/// Hands the waiting lines to `destination` until the guard closes the writer. Two buffers
+/// take turns, so no line is copied twice and no allocation happens once both have grown.
+fn write_until_closed(shared: &Shared, destination: &mut impl Write, interval: Duration) {
+    let mut batch = Vec::new();
+    loop {
+        let closing = {
+            let mut pending = shared.lock();
+            if !pending.closing && pending.bytes.len() < WAKE_BYTES {
+                pending = shared
+                    .ready
+                    .wait_timeout(pending, interval)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+            std::mem::swap(&mut pending.bytes, &mut batch);
+            pending.closing
+        };
+        shared.drained.notify_all();
+        if !batch.is_empty() {
+            // A log that cannot be written has nowhere to report the failure.
+            let _ = destination.write_all(&batch);
+            let _ = destination.flush();
+            batch.clear();
+        }
+        if closing {
+            return;
         }
     }
 }
 
-impl<W: Write + Send + 'static> BufferedWriter<W> {
-    /// Wraps `destination` and starts the thread that flushes it. Keep the guard until the
-    /// program ends: dropping it writes what is left.
-    pub fn new(destination: W) -> (Self, FlushOnDrop<W>) {
-        Self::with_flush_interval(destination, FLUSH_INTERVAL)
-    }
-
-    /// Returns [`BufferedWriter::new`] with another time between flushes.
-    pub fn with_flush_interval(destination: W, interval: Duration) -> (Self, FlushOnDrop<W>) {
-        let writer = Self {
-            buffer: Arc::new(Mutex::new(io::BufWriter::with_capacity(
-                BUFFER_BYTES,
-                destination,
-            ))),
-        };
-        let flusher = Self::clone(&writer);
-        // The thread ends with the process; a failed spawn only leaves flushing to a full
-        // buffer and to the guard.
-        let _ = std::thread::Builder::new()
-            .name("jobbers-one-mock-log".to_owned())
-            .spawn(move || {
-                loop {
-                    std::thread::sleep(interval);
-                    // A log that cannot be written has nowhere to report it.
-                    let _ = flusher.lock().flush();
-                }
-            });
-        let guard = FlushOnDrop {
-            writer: Self::clone(&writer),
-        };
-        (writer, guard)
-    }
-}
-
-impl<W: Write> BufferedWriter<W> {
-    /// Locks the buffer. A thread that panicked while holding the lock left at worst a
-    /// partial line, so the buffer is used anyway.
-    fn lock(&self) -> MutexGuard<'_, io::BufWriter<W>> {
-        self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl<'a, W: Write + 'a> MakeWriter<'a> for BufferedWriter<W> {
-    type Writer = LockedBuffer<'a, W>;
+impl<'a> MakeWriter<'a> for BufferedWriter {
+    type Writer = LockedBuffer<'a>;
 
     fn make_writer(&'a self) -> Self::Writer {
-        LockedBuffer(self.lock())
+        let mut pending = self.shared.lock();
+        if pending.bytes.len() >= WAKE_BYTES {
+            self.shared.ready.notify_one();
+        }
+        while pending.bytes.len() >= MAX_PENDING_BYTES && !pending.closing {
+            pending = self
+                .shared
+                .drained
+                .wait(pending)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        LockedBuffer(pending)
     }
 }
 
 /// [`BufferedWriter`]'s buffer, locked for one event.
 #[derive(Debug)]
-pub struct LockedBuffer<'a, W: Write>(MutexGuard<'a, io::BufWriter<W>>);
+pub struct LockedBuffer<'a>(MutexGuard<'a, Pending>);
 
-impl<W: Write> Write for LockedBuffer<'_, W> {
+impl Write for LockedBuffer<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.write(bytes)
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.0.write_all(bytes)
+        self.0.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        Ok(())
     }
 }
 
-/// Writes what [`BufferedWriter`] still holds when dropped.
+/// Closes [`BufferedWriter`] when dropped: its thread writes what is left and ends.
 #[derive(Debug)]
-pub struct FlushOnDrop<W: Write> {
-    writer: BufferedWriter<W>,
+pub struct FlushOnDrop {
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl<W: Write> Drop for FlushOnDrop<W> {
+impl Drop for FlushOnDrop {
     fn drop(&mut self) {
-        let _ = self.writer.lock().flush();
+        self.shared.lock().closing = true;
+        self.shared.ready.notify_one();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -491,7 +549,8 @@ mod tests {
     fn lines_wait_in_the_buffer() {
         let captured = Captured::default();
         let (writer, _guard) =
-            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600))
+                .unwrap();
         writer.make_writer().write_all(b"one line\n").unwrap();
         assert!(captured.0.lock().unwrap().is_empty());
     }
@@ -500,7 +559,8 @@ mod tests {
     fn the_timer_writes_buffered_lines() {
         let captured = Captured::default();
         let (writer, _guard) =
-            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_millis(10));
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_millis(10))
+                .unwrap();
         writer.make_writer().write_all(b"one line\n").unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while captured.0.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
@@ -513,24 +573,87 @@ mod tests {
     fn dropping_the_guard_writes_what_is_left() {
         let captured = Captured::default();
         let (writer, guard) =
-            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600))
+                .unwrap();
         writer.make_writer().write_all(b"last line\n").unwrap();
         drop(guard);
         assert_eq!(captured.0.lock().unwrap().as_slice(), b"last line\n");
     }
 
+    /// Polls until `captured` holds `expected` bytes or ten seconds pass, and returns what it
+    /// holds.
+    fn wait_for(captured: &Captured, expected: usize) -> usize {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let len = captured.0.lock().unwrap().len();
+            if len >= expected || std::time::Instant::now() >= deadline {
+                return len;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     #[test]
-    fn a_full_buffer_is_written_at_once() {
+    fn a_full_buffer_wakes_the_writer() {
         let captured = Captured::default();
         let (writer, _guard) =
-            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600));
+            BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600))
+                .unwrap();
         let line = [b'x'; 1000];
-        for _ in 0..=BUFFER_BYTES / line.len() {
+        let lines = WAKE_BYTES / line.len() + 2;
+        for _ in 0..lines {
             writer.make_writer().write_all(&line).unwrap();
         }
-        assert_eq!(
-            captured.0.lock().unwrap().len(),
-            BUFFER_BYTES / line.len() * line.len()
-        );
+        // The last line wakes the writer thread, which takes every line written before it.
+        assert!(wait_for(&captured, (lines - 1) * line.len()) >= (lines - 1) * line.len());
+    }
+
+    /// A destination that blocks every write while the test holds its gate.
+    struct Gated {
+        gate: Arc<Mutex<()>>,
+        captured: Captured,
+    }
+
+    impl io::Write for Gated {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            let _open = self.gate.lock().unwrap();
+            self.captured.write(bytes)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn blocked_destination_bounds_the_buffer() {
+        let gate = Arc::new(Mutex::new(()));
+        let captured = Captured::default();
+        let closed = gate.lock().unwrap();
+        let (writer, guard) = BufferedWriter::with_flush_interval(
+            Gated {
+                gate: Arc::clone(&gate),
+                captured: captured.clone(),
+            },
+            Duration::from_millis(1),
+        )
+        .unwrap();
+        let line = vec![b'x'; 64 * 1024];
+        let lines = 3 * MAX_PENDING_BYTES / line.len();
+        let logger = std::thread::spawn(move || {
+            for _ in 0..lines {
+                writer.make_writer().write_all(&line).unwrap();
+            }
+        });
+
+        // The writer thread holds one batch at the gate and the buffer fills up to the limit,
+        // so the logging thread cannot finish three times the limit.
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!logger.is_finished());
+
+        drop(closed);
+        logger.join().unwrap();
+        drop(guard);
+        assert_eq!(captured.0.lock().unwrap().len(), lines * 64 * 1024);
     }
 }

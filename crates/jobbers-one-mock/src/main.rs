@@ -15,7 +15,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> std::process::ExitCode {
     // Logs go to stderr so that stdout carries the banner and `seed-schema` output only.
     // The guard writes the last lines at exit.
-    let (writer, _flush_on_exit) = BufferedWriter::new(std::io::stderr());
+    let (writer, _flush_on_exit) = match BufferedWriter::new(std::io::stderr()) {
+        Ok(writer) => writer,
+        Err(error) => {
+            eprintln!("error: failed to start the log writer thread: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
