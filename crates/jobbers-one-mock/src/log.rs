@@ -261,8 +261,8 @@ const MAX_PENDING_BYTES: usize = 4 * 1024 * 1024;
 
 /// A log destination shared by all threads. Logging threads append their lines to a buffer in
 /// memory, and a thread of its own writes the buffer to the destination: every
-/// [`FLUSH_INTERVAL`], as soon as [`WAKE_BYTES`] are waiting, and when the [`FlushOnDrop`]
-/// guard is dropped. A request waits for the destination only when [`MAX_PENDING_BYTES`] are
+/// [`FLUSH_INTERVAL`], as soon as 64 KiB are waiting, and when the [`FlushOnDrop`]
+/// guard is dropped. A request waits for the destination only when 4 MiB of lines are
 /// already waiting, so a write that the kernel holds for milliseconds while it writes back a
 /// large log file does not hold requests.
 #[derive(Debug, Clone)]

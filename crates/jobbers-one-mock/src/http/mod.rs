@@ -21,7 +21,7 @@ use crate::domain::Sandbox;
 /// Builds the whole application: the API under `/oneapi`, with `faults` applied to it, and the
 /// sandbox's own pages. Autologin URLs point to `base_url`.
 ///
-/// The generated router logs its own requests, so only the pages get [`log_request`], and the
+/// The generated router logs its own requests, so only the pages get `log_request`, and the
 /// fault injection logs the calls that it fails itself.
 pub fn app(sandbox: Arc<Sandbox>, base_url: &str, faults: Faults) -> axum::Router {
     let api = jobbers_one_server::router(MockApi::new(Arc::clone(&sandbox), base_url));
