@@ -257,12 +257,17 @@ const WAKE_BYTES: usize = 64 * 1024;
 
 /// Bytes of waiting lines beyond which a thread that logs waits for the writer thread, so that
 /// a destination that blocks (a full pipe that no process reads) cannot take unbounded memory.
-const MAX_PENDING_BYTES: usize = 4 * 1024 * 1024;
+/// At the mock's full rate of about 80,000 requests a second, this is some 20 ms of lines.
+const MAX_PENDING_BYTES: usize = 256 * 1024;
+
+/// Capacity that each of the two buffers keeps between batches: the largest batch, with room
+/// for the line that crosses [`MAX_PENDING_BYTES`].
+const BUFFER_CAPACITY: usize = MAX_PENDING_BYTES + WAKE_BYTES;
 
 /// A log destination shared by all threads. Logging threads append their lines to a buffer in
 /// memory, and a thread of its own writes the buffer to the destination: every
 /// [`FLUSH_INTERVAL`], as soon as 64 KiB are waiting, and when the [`FlushOnDrop`]
-/// guard is dropped. A request waits for the destination only when 4 MiB of lines are
+/// guard is dropped. A request waits for the destination only when 256 KiB of lines are
 /// already waiting, so a write that the kernel holds for milliseconds while it writes back a
 /// large log file does not hold requests.
 #[derive(Debug, Clone)]
@@ -316,6 +321,7 @@ impl BufferedWriter {
         interval: Duration,
     ) -> io::Result<(Self, FlushOnDrop)> {
         let shared = Arc::new(Shared::default());
+        shared.lock().bytes.reserve(BUFFER_CAPACITY);
         let for_thread = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("jobbers-one-mock-log".to_owned())
@@ -331,7 +337,7 @@ impl BufferedWriter {
 /// Hands the waiting lines to `destination` until the guard closes the writer. Two buffers
 /// take turns, so no line is copied twice and no allocation happens once both have grown.
 fn write_until_closed(shared: &Shared, destination: &mut impl Write, interval: Duration) {
-    let mut batch = Vec::new();
+    let mut batch = Vec::with_capacity(BUFFER_CAPACITY);
     loop {
         let closing = {
             let mut pending = shared.lock();
@@ -351,6 +357,9 @@ fn write_until_closed(shared: &Shared, destination: &mut impl Write, interval: D
             let _ = destination.write_all(&batch);
             let _ = destination.flush();
             batch.clear();
+            // A single huge line may have grown the buffer. Its memory is returned, so the
+            // buffers stay the same size under any load.
+            batch.shrink_to(BUFFER_CAPACITY);
         }
         if closing {
             return;
