@@ -21,7 +21,7 @@
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::DateTime;
@@ -332,12 +332,18 @@ impl BufferedWriter {
         let shared = Arc::new(Shared::default());
         shared.lock().bytes.reserve(BUFFER_CAPACITY);
         let for_thread = Arc::clone(&shared);
+        let (finished, done) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("jobbers-one-mock-log".to_owned())
-            .spawn(move || write_until_closed(&for_thread, &mut destination, interval))?;
+            .spawn(move || {
+                // Dropped when the thread ends, which the guard sees as a disconnection.
+                let _finished = finished;
+                write_until_closed(&for_thread, &mut destination, interval);
+            })?;
         let guard = FlushOnDrop {
             shared: Arc::clone(&shared),
             thread: Some(thread),
+            done,
         };
         Ok((Self { shared }, guard))
     }
@@ -418,17 +424,27 @@ impl Write for LockedBuffer<'_> {
     }
 }
 
-/// Closes [`BufferedWriter`] when dropped: its thread writes what is left and ends.
+/// Maximum time that dropping [`FlushOnDrop`] waits for the last lines to be written. A
+/// destination that blocks longer (a full pipe that no process reads) loses them, so that the
+/// process can still exit.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Closes [`BufferedWriter`] when dropped: its thread writes what is left and ends, or is left
+/// behind after [`CLOSE_TIMEOUT`] when the destination blocks.
 #[derive(Debug)]
 pub struct FlushOnDrop {
     shared: Arc<Shared>,
     thread: Option<std::thread::JoinHandle<()>>,
+    done: mpsc::Receiver<()>,
 }
 
 impl Drop for FlushOnDrop {
     fn drop(&mut self) {
         self.shared.lock().closing = true;
         self.shared.ready.notify_one();
+        if let Err(mpsc::RecvTimeoutError::Timeout) = self.done.recv_timeout(CLOSE_TIMEOUT) {
+            return;
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -703,5 +719,31 @@ mod tests {
         assert_eq!(kept.len() % line.len(), 0);
         assert_eq!(kept.len() / line.len() + dropped, lines);
         assert!(dropped > 0);
+    }
+
+    #[test]
+    fn blocked_destination_does_not_hold_exit() {
+        let gate = Arc::new(Mutex::new(()));
+        let closed = gate.lock().unwrap();
+        let (writer, guard) = BufferedWriter::with_flush_interval(
+            Gated {
+                gate: Arc::clone(&gate),
+                captured: Captured::default(),
+            },
+            Duration::from_millis(1),
+        )
+        .unwrap();
+        writer.make_writer().write_all(b"stuck line\n").unwrap();
+
+        let started = std::time::Instant::now();
+        drop(guard);
+        let waited = started.elapsed();
+        drop(closed);
+
+        assert!(waited >= CLOSE_TIMEOUT, "{waited:?}");
+        assert!(
+            waited < CLOSE_TIMEOUT + Duration::from_secs(5),
+            "{waited:?}"
+        );
     }
 }

@@ -305,15 +305,14 @@ impl fmt::Display for SeedProblem {
 /// Failure to load a data set.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
-    #[error("cannot read the data set {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("the data set {origin} is not valid JSON: {source}")]
+    // The underlying errors are fields named `error`, not `source`: the message already shows
+    // them, and an error chain printed with `{:#}` would show them twice.
+    #[error("cannot read the data set {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("the data set {origin} is not valid JSON: {error}")]
     Syntax {
         origin: String,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     #[error("the data set {origin} is invalid:\n{}", list(.problems))]
     Invalid {
@@ -370,9 +369,9 @@ impl DataSet {
     /// Reads and checks a data set file.
     pub fn load(path: &Path) -> Result<Self, SeedError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| SeedError::Read {
             path: origin.clone(),
-            source,
+            error,
         })?;
         let value = parse(&origin, &text)?;
         // A large file's text, its JSON tree and the records are not all kept at once.
@@ -427,9 +426,9 @@ impl DataSet {
 
 /// Parses the text of a data set; `origin` names it in errors.
 fn parse(origin: &str, text: &str) -> Result<Value, SeedError> {
-    serde_json::from_str(text).map_err(|source| SeedError::Syntax {
+    serde_json::from_str(text).map_err(|error| SeedError::Syntax {
         origin: origin.to_owned(),
-        source,
+        error,
     })
 }
 

@@ -49,7 +49,7 @@ async fn log_request(request: Request, next: Next) -> Response {
         %method,
         path,
         status = response.status().as_u16(),
-        latency_ms = start.elapsed().as_secs_f64() * 1000.0,
+        latency_ms = %format_args!("{:.3}", start.elapsed().as_secs_f64() * 1000.0),
         "request"
     );
     response
