@@ -38,14 +38,12 @@ pub(super) async fn inject(State(faults): State<Faults>, request: Request, next:
         tokio::time::sleep(faults.latency).await;
     }
     let injected = if faults.maintenance {
-        Some(unavailable(
-            "the service is offline for maintenance, try again later",
-        ))
+        Some(unavailable())
     } else if faults.fail_rate > 0.0 && rand::rng().random_bool(faults.fail_rate.clamp(0.0, 1.0)) {
         Some(if rand::rng().random_bool(0.5) {
             server_error()
         } else {
-            unavailable("the service is temporarily unavailable, try again later")
+            unavailable()
         })
     } else {
         None
@@ -71,8 +69,13 @@ pub(super) async fn inject(State(faults): State<Faults>, request: Request, next:
 /// Seconds that the `Retry-After` header of a `503` gives a client before it repeats the call.
 const RETRY_AFTER_SECONDS: &str = "30";
 
-fn unavailable(detail: &'static str) -> Response {
-    let problem = Problem::invalid("server", detail);
+/// Returns the document's `503`. Random failures send it too, as the real API's outages do, so
+/// that partner code and contract tests meet the documented body.
+fn unavailable() -> Response {
+    let problem = Problem::invalid(
+        "server",
+        "the service is offline for maintenance, try again later",
+    );
     let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, problem);
     response.headers_mut().insert(
         header::RETRY_AFTER,
