@@ -22,10 +22,23 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // An unset `RUST_LOG` means `info`. An invalid one is rejected: logging at a level the
+    // user did not ask for would hide lines or flood the log without saying why.
+    let filter = match std::env::var_os("RUST_LOG") {
+        None => EnvFilter::new("info"),
+        Some(_) => match EnvFilter::try_from_default_env() {
+            Ok(filter) => filter,
+            Err(error) => {
+                eprintln!(
+                    "error: invalid RUST_LOG: {error}; use a level such as `warn`, or \
+                     directives such as `info,jobbers_one_server=warn`"
+                );
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .event_format(LineFormat)
         .with_writer(writer)
         .init();

@@ -1,4 +1,4 @@
-//! The binary's handling of `--seed FILE` and `seed-schema`.
+//! The binary's handling of `--seed FILE`, `seed-schema` and errors at start.
 
 use std::process::Command;
 
@@ -74,4 +74,38 @@ fn seed_schema_prints_json_schema() {
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(schema["title"], "DataSet");
     assert!(schema["definitions"]["EnterpriseSeed"]["properties"]["api_key"].is_object());
+}
+
+#[test]
+fn missing_seed_file_is_reported_once() {
+    let path = std::env::temp_dir().join(format!("{}-missing-seed.json", std::process::id()));
+    let output = mock()
+        .args(["--addr", "127.0.0.1:0", "--seed"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: cannot read the data set {}: No such file or directory (os error 2)\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn invalid_log_filter_is_rejected() {
+    let output = mock()
+        .env("RUST_LOG", "warn,jobbers_one_mock=loud")
+        .args(["--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("error: invalid RUST_LOG: "), "{stderr}");
+    assert!(output.stdout.is_empty());
 }
