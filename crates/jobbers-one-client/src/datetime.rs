@@ -87,7 +87,7 @@ impl DateTime {
     /// Returns the wire text, written digit by digit, when it is `Y-m-d H:i:s`: a year from 0
     /// to 9999 and no leap second. Other values, which no wire text decodes to, are left to
     /// `chrono`'s formatting. A server sends several dates in each client record, and parsing
-    /// the format string for each one cost more than the rest of the record's encoding.
+    /// the format string for each one took about half of the record's encoding (callgrind).
     fn wire_text(self) -> Option<[u8; 19]> {
         let year = u32::try_from(self.0.year())
             .ok()
@@ -127,13 +127,7 @@ impl fmt::Display for DateTime {
 
 impl Serialize for DateTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.wire_text() {
-            Some(text) => match std::str::from_utf8(&text) {
-                Ok(text) => serializer.serialize_str(text),
-                Err(_) => serializer.collect_str(self),
-            },
-            None => serializer.collect_str(self),
-        }
+        serializer.collect_str(self)
     }
 }
 

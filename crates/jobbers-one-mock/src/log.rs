@@ -277,7 +277,7 @@ const BUFFER_CAPACITY: usize = MAX_PENDING_BYTES + WAKE_BYTES;
 /// memory, and a thread of its own writes the buffer to the destination: every
 /// [`FLUSH_INTERVAL`], as soon as 64 KiB are waiting, and when the [`FlushOnDrop`]
 /// guard is dropped. A request never waits for the destination, which the kernel can hold for
-/// milliseconds while it writes back a large log file: past [`MAX_PENDING_BYTES`] of waiting
+/// milliseconds while it writes back a large log file. Past [`MAX_PENDING_BYTES`] of waiting
 /// lines, new lines are dropped, and the writer thread reports how many with a `WARN` line.
 #[derive(Debug, Clone)]
 pub struct BufferedWriter {
@@ -336,7 +336,7 @@ impl BufferedWriter {
         let thread = std::thread::Builder::new()
             .name("jobbers-one-mock-log".to_owned())
             .spawn(move || {
-                // Dropped when the thread ends, which the guard sees as a disconnection.
+                // Dropped when the thread ends, so the guard's receiver reports a disconnection.
                 let _finished = finished;
                 write_until_closed(&for_thread, &mut destination, interval);
             })?;
@@ -598,7 +598,7 @@ mod tests {
     }
 
     #[test]
-    fn the_timer_writes_buffered_lines() {
+    fn timer_writes_buffered_lines() {
         let captured = Captured::default();
         let (writer, _guard) =
             BufferedWriter::with_flush_interval(captured.clone(), Duration::from_millis(10))
@@ -622,8 +622,8 @@ mod tests {
         assert_eq!(captured.0.lock().unwrap().as_slice(), b"last line\n");
     }
 
-    /// Polls until `captured` holds `expected` bytes or ten seconds pass, and returns what it
-    /// holds.
+    /// Polls until `captured` contains `expected` bytes or ten seconds pass, and returns how
+    /// many it contains.
     fn wait_for(captured: &Captured, expected: usize) -> usize {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
@@ -636,7 +636,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_buffer_wakes_the_writer() {
+    fn full_buffer_wakes_writer() {
         let captured = Captured::default();
         let (writer, _guard) =
             BufferedWriter::with_flush_interval(captured.clone(), Duration::from_secs(3600))

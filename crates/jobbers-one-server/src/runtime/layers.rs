@@ -40,7 +40,7 @@ const PREFLIGHT_MAX_AGE: &str = "3600";
 /// Adds the `404` fallback and [`Finish`] to the generated routes; `methods` are the methods
 /// of all operations, which preflight responses allow.
 ///
-/// `Router::layer` wraps each route and fallback, so the request log sees the matched path
+/// `Router::layer` wraps each route and fallback, so the request log gets the matched path
 /// template (never the raw path, which can carry an email).
 pub(crate) fn finish_router(routes: Router, methods: &[&str]) -> Router {
     let listed = methods
@@ -73,7 +73,7 @@ impl<S> Layer<S> for FinishLayer {
     }
 }
 
-/// Answers CORS preflights itself, and for every other request calls the route, turns a panic
+/// Responds to CORS preflights itself, and for every other request calls the route, turns a panic
 /// into a `500`, adds `Access-Control-Allow-Origin` and writes the request log line.
 #[derive(Debug, Clone)]
 struct Finish<S> {
