@@ -355,14 +355,14 @@ fn write_until_closed(shared: &Shared, destination: &mut impl Write, interval: D
     let mut batch = Vec::with_capacity(BUFFER_CAPACITY);
     loop {
         let closing = {
-            let mut pending = shared.lock();
-            if !pending.closing && pending.bytes.len() < WAKE_BYTES {
-                pending = shared
-                    .ready
-                    .wait_timeout(pending, interval)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
-            }
+            // The predicate also keeps a spurious wake-up from writing a batch early.
+            let mut pending = shared
+                .ready
+                .wait_timeout_while(shared.lock(), interval, |pending| {
+                    !pending.closing && pending.bytes.len() < WAKE_BYTES
+                })
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
             std::mem::swap(&mut pending.bytes, &mut batch);
             if pending.dropped > 0 {
                 // The report goes after the lines that were kept, in the same format.
