@@ -2,35 +2,63 @@
 //! and each latency runs from the scheduled start, so a slow response delays the measurement
 //! of the requests queued behind it instead of hiding them.
 //!
-//! Each connection is a bare hyper HTTP/1.1 connection with its own queue, and the pacer
-//! deals the scheduled starts to the queues in turn, as wrk2 does.
+//! One thread drives every connection from one epoll loop, as wrk2 does with each of its
+//! threads. A timerfd wakes the loop at the next scheduled start, and the starts are dealt to
+//! the connections in turn. A connection sends the request of its oldest waiting start as soon
+//! as its previous response is complete. The request is encoded once and responses are framed
+//! by their `Content-Length`, so the driver spends a few system calls per request and leaves
+//! the rest of the CPUs to the server it measures.
 
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
-use hyper::Request;
-use hyper::client::conn::http1;
-use hyper::header::{ACCEPT, AUTHORIZATION, HOST};
-use hyper::http::Uri;
-use hyper_util::rt::TokioIo;
+use axum::http::Uri;
+use rustix::buffer::spare_capacity;
+use rustix::event::epoll;
+use rustix::time::{
+    Itimerspec, TimerfdClockId, TimerfdFlags, TimerfdTimerFlags, Timespec, timerfd_create,
+    timerfd_settime,
+};
 use serde::Serialize;
-use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 
 use crate::stats::quantile;
 
 /// The request, its rate and the length of the run.
-#[derive(Debug)]
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// URL to request.
+    #[arg(long)]
     pub url: String,
+    /// Bearer token to send.
+    #[arg(long)]
     pub token: String,
     /// Requests per second.
+    #[arg(long)]
     pub rate: f64,
+    /// Seconds to send for.
+    #[arg(long, value_parser = crate::parse_seconds)]
     pub duration: Duration,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 32)]
     pub connections: usize,
 }
+
+/// How long responses may keep arriving after the last scheduled start; starts still
+/// unanswered then count as errors.
+const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+
+/// Epoll data of the timer; connections use their index.
+const TIMER_KEY: u64 = u64::MAX;
+
+/// Bytes read from a socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Response headers that the parser accepts.
+const MAX_HEADERS: usize = 32;
 
 /// Latency percentiles in milliseconds, and the rate achieved.
 #[derive(Debug, Serialize)]
@@ -46,15 +74,8 @@ struct Report {
     max_ms: f64,
 }
 
-/// The latencies and the failures of one connection.
-#[derive(Debug, Default)]
-struct ConnectionResult {
-    latencies_ms: Vec<f64>,
-    errors: u64,
-}
-
 /// Sends the load and prints the report as JSON.
-pub async fn run(options: Options) -> anyhow::Result<()> {
+pub fn run(options: &Options) -> anyhow::Result<()> {
     if !(options.rate.is_finite() && options.rate > 0.0) {
         bail!("--rate must be a positive number of requests per second");
     }
@@ -65,72 +86,40 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         .url
         .parse()
         .with_context(|| format!("invalid URL {}", options.url))?;
+    if uri.scheme_str() != Some("http") {
+        bail!("{} is not an http:// URL", options.url);
+    }
     let authority = uri
         .authority()
         .with_context(|| format!("{} has no host", options.url))?
-        .to_string();
-    let path = uri
-        .path_and_query()
-        .map_or_else(|| "/".to_owned(), ToString::to_string);
-    let bearer = format!("Bearer {}", options.token);
+        .as_str();
+    let path = uri.path_and_query().map_or("/", |path| path.as_str());
+    let request = encode_request(authority, path, &options.token);
 
     // Connections open before the clock starts, so connecting is not measured.
-    let mut queues = Vec::with_capacity(options.connections);
-    let mut workers = Vec::with_capacity(options.connections);
+    let mut connections = Vec::with_capacity(options.connections);
     for _ in 0..options.connections {
-        let stream = TcpStream::connect(&authority)
-            .await
+        let stream = TcpStream::connect(authority)
             .with_context(|| format!("failed to connect to {authority}"))?;
         stream.set_nodelay(true)?;
-        let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        let (queue, starts) = mpsc::unbounded_channel::<Instant>();
-        queues.push(queue);
-        let request = RequestParts {
-            authority: authority.clone(),
-            path: path.clone(),
-            bearer: bearer.clone(),
-        };
-        workers.push(tokio::spawn(send_scheduled(sender, starts, request)));
+        stream.set_nonblocking(true)?;
+        connections.push(Connection::new(stream));
     }
 
-    // A plain thread paces the schedule: `std::thread::sleep` wakes within tens of
-    // microseconds, where tokio's timer rounds up to whole milliseconds.
     let interval = Duration::from_secs_f64(1.0 / options.rate);
     let total = (options.rate * options.duration.as_secs_f64()).ceil() as u64;
+    let mut driver = Driver::new(connections, request, interval, total)?;
     let started = Instant::now();
-    let pacer = std::thread::spawn(move || {
-        for index in 0..total {
-            let due = started + interval.mul_f64(index as f64);
-            let now = Instant::now();
-            if due > now {
-                std::thread::sleep(due - now);
-            }
-            let queue = &queues[(index % queues.len() as u64) as usize];
-            if queue.send(due).is_err() {
-                return;
-            }
-        }
-    });
-
-    let mut latencies = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
-    let mut errors = 0;
-    for worker in workers {
-        let result = worker.await.context("a connection task failed")?;
-        latencies.extend(result.latencies_ms);
-        errors += result.errors;
-    }
+    driver.run(started)?;
     let elapsed = started.elapsed().as_secs_f64();
-    if pacer.join().is_err() {
-        bail!("the pacing thread panicked");
-    }
 
+    let mut latencies = driver.latencies_ms;
     latencies.sort_by(f64::total_cmp);
     let report = Report {
         requested_rate: options.rate,
         achieved_rate: latencies.len() as f64 / elapsed,
         requests: latencies.len(),
-        errors,
+        errors: driver.errors,
         p50_ms: quantile(&latencies, 0.5),
         p90_ms: quantile(&latencies, 0.9),
         p99_ms: quantile(&latencies, 0.99),
@@ -141,53 +130,507 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The parts of the `GET` request that every connection sends.
+/// Encodes the `GET` request that every connection sends.
+fn encode_request(authority: &str, path: &str, token: &str) -> Vec<u8> {
+    format!(
+        "GET {path} HTTP/1.1\r\nhost: {authority}\r\naccept: application/json\r\n\
+         authorization: Bearer {token}\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// One keep-alive connection and the scheduled starts dealt to it.
 #[derive(Debug)]
-struct RequestParts {
-    authority: String,
-    path: String,
-    bearer: String,
+struct Connection {
+    stream: TcpStream,
+    /// Starts dealt to this connection that have no response yet, oldest first. The oldest
+    /// one's request is on the wire when `sending` or `awaiting` is set.
+    starts: VecDeque<Instant>,
+    /// Bytes of the current request written so far, while the socket had no room for all.
+    sending: Option<usize>,
+    /// The current request is written and its response has not been read whole.
+    awaiting: bool,
+    /// Bytes received and not yet framed into a response.
+    received: Vec<u8>,
+    /// The connection broke; its starts count as errors.
+    failed: bool,
 }
 
-/// Sends one request per scheduled start on one connection until the schedule ends. A
-/// failed connection counts every remaining start as an error.
-async fn send_scheduled(
-    mut sender: http1::SendRequest<Empty<Bytes>>,
-    mut starts: mpsc::UnboundedReceiver<Instant>,
-    parts: RequestParts,
-) -> ConnectionResult {
-    let mut result = ConnectionResult::default();
-    while let Some(due) = starts.recv().await {
-        let request = Request::get(parts.path.as_str())
-            .header(HOST, parts.authority.as_str())
-            .header(ACCEPT, "application/json")
-            .header(AUTHORIZATION, parts.bearer.as_str())
-            .body(Empty::<Bytes>::new());
-        let succeeded = match request {
-            Ok(request) => send(&mut sender, request).await,
-            Err(_) => false,
-        };
-        if !succeeded {
-            result.errors += 1;
+impl Connection {
+    fn new(stream: TcpStream) -> Self {
+        Self {
+            stream,
+            starts: VecDeque::new(),
+            sending: None,
+            awaiting: false,
+            received: Vec::with_capacity(READ_CHUNK),
+            failed: false,
         }
-        result
-            .latencies_ms
-            .push(due.elapsed().as_secs_f64() * 1000.0);
     }
-    result
+
+    fn busy(&self) -> bool {
+        self.sending.is_some() || self.awaiting
+    }
 }
 
-/// Sends `request` and reads the whole response; returns whether its status was 2xx.
-async fn send(
-    sender: &mut http1::SendRequest<Empty<Bytes>>,
-    request: Request<Empty<Bytes>>,
-) -> bool {
-    if sender.ready().await.is_err() {
-        return false;
+/// The event loop: the schedule, the connections and what they measured.
+#[derive(Debug)]
+struct Driver {
+    epoll: OwnedFd,
+    timer: OwnedFd,
+    connections: Vec<Connection>,
+    request: Vec<u8>,
+    interval: Duration,
+    total: u64,
+    /// Index of the next start to deal.
+    next: u64,
+    /// Index of the start that the timer is armed for.
+    armed_for: Option<u64>,
+    latencies_ms: Vec<f64>,
+    errors: u64,
+}
+
+impl Driver {
+    fn new(
+        connections: Vec<Connection>,
+        request: Vec<u8>,
+        interval: Duration,
+        total: u64,
+    ) -> io::Result<Self> {
+        let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        let timer = timerfd_create(
+            TimerfdClockId::Monotonic,
+            TimerfdFlags::NONBLOCK | TimerfdFlags::CLOEXEC,
+        )?;
+        epoll::add(
+            &epoll,
+            &timer,
+            epoll::EventData::new_u64(TIMER_KEY),
+            epoll::EventFlags::IN,
+        )?;
+        for (index, connection) in connections.iter().enumerate() {
+            epoll::add(
+                &epoll,
+                &connection.stream,
+                epoll::EventData::new_u64(index as u64),
+                epoll::EventFlags::IN | epoll::EventFlags::RDHUP,
+            )?;
+        }
+        Ok(Self {
+            epoll,
+            timer,
+            connections,
+            request,
+            interval,
+            total,
+            next: 0,
+            armed_for: None,
+            latencies_ms: Vec::with_capacity(usize::try_from(total).unwrap_or(0)),
+            errors: 0,
+        })
     }
-    let Ok(response) = sender.send_request(request).await else {
-        return false;
+
+    /// Deals every start of the schedule from `started` on and reads every response, or
+    /// stops [`DRAIN_LIMIT`] after the last start and counts what is left as errors.
+    fn run(&mut self, started: Instant) -> anyhow::Result<()> {
+        let last_start = started + self.interval.mul_f64(self.total as f64);
+        let mut events = Vec::with_capacity(self.connections.len() + 1);
+        loop {
+            let now = Instant::now();
+            self.deal_due(started, now)?;
+            if self.next == self.total {
+                if self.connections.iter().all(|c| c.starts.is_empty()) {
+                    return Ok(());
+                }
+                if now >= last_start + DRAIN_LIMIT {
+                    for connection in &mut self.connections {
+                        self.errors += connection.starts.len() as u64;
+                        connection.starts.clear();
+                    }
+                    return Ok(());
+                }
+                self.arm(self.total, last_start + DRAIN_LIMIT, now)?;
+            } else {
+                let due = started + self.interval.mul_f64(self.next as f64);
+                self.arm(self.next, due, now)?;
+            }
+
+            events.clear();
+            epoll::wait(&self.epoll, spare_capacity(&mut events), None)
+                .context("epoll_wait failed")?;
+            for event in &events {
+                let key = event.data.u64();
+                if key == TIMER_KEY {
+                    self.armed_for = None;
+                    let mut expirations = [0; 8];
+                    match rustix::io::read(&self.timer, &mut expirations) {
+                        Ok(_) | Err(rustix::io::Errno::AGAIN) => {}
+                        Err(error) => return Err(error).context("reading the timerfd failed"),
+                    }
+                } else if let Ok(index) = usize::try_from(key) {
+                    self.service(index, event.flags)?;
+                }
+            }
+        }
+    }
+
+    /// Deals the starts that are due at `now` to the connections in turn, and sends on each
+    /// idle connection that got one.
+    fn deal_due(&mut self, started: Instant, now: Instant) -> anyhow::Result<()> {
+        while self.next < self.total {
+            let due = started + self.interval.mul_f64(self.next as f64);
+            if due > now {
+                break;
+            }
+            let index = (self.next % self.connections.len() as u64) as usize;
+            self.next += 1;
+            let connection = &mut self.connections[index];
+            if connection.failed {
+                self.errors += 1;
+                continue;
+            }
+            connection.starts.push_back(due);
+            if !connection.busy() {
+                self.send(index)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the timer fire at `due` for start `index`, unless it already does.
+    fn arm(&mut self, index: u64, due: Instant, now: Instant) -> io::Result<()> {
+        if self.armed_for == Some(index) {
+            return Ok(());
+        }
+        // A zero time disarms a timerfd, so the shortest wait is one nanosecond.
+        let wait = due
+            .saturating_duration_since(now)
+            .max(Duration::from_nanos(1));
+        let value = Itimerspec {
+            it_interval: Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: Timespec {
+                tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
+                tv_nsec: i64::from(wait.subsec_nanos()),
+            },
+        };
+        timerfd_settime(&self.timer, TimerfdTimerFlags::empty(), &value)?;
+        self.armed_for = Some(index);
+        Ok(())
+    }
+
+    /// Writes the request of connection `index`'s oldest start, or as much of it as the socket
+    /// takes. The rest goes out when the socket is writable again.
+    fn send(&mut self, index: usize) -> anyhow::Result<()> {
+        let connection = &mut self.connections[index];
+        let mut written = connection.sending.unwrap_or(0);
+        while written < self.request.len() {
+            match connection.stream.write(&self.request[written..]) {
+                Ok(0) => return self.fail(index),
+                Ok(count) => written += count,
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                    if connection.sending.is_none() {
+                        self.watch(index, true)?;
+                    }
+                    self.connections[index].sending = Some(written);
+                    return Ok(());
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return self.fail(index),
+            }
+        }
+        if connection.sending.take().is_some() {
+            self.watch(index, false)?;
+        }
+        self.connections[index].awaiting = true;
+        Ok(())
+    }
+
+    /// Sets whether the loop wakes when connection `index` can be written to.
+    fn watch(&self, index: usize, writable: bool) -> io::Result<()> {
+        let mut flags = epoll::EventFlags::IN | epoll::EventFlags::RDHUP;
+        if writable {
+            flags |= epoll::EventFlags::OUT;
+        }
+        epoll::modify(
+            &self.epoll,
+            &self.connections[index].stream,
+            epoll::EventData::new_u64(index as u64),
+            flags,
+        )?;
+        Ok(())
+    }
+
+    /// Handles readiness of connection `index`: finishes a partial request, reads what
+    /// arrived and records each complete response.
+    fn service(&mut self, index: usize, flags: epoll::EventFlags) -> anyhow::Result<()> {
+        let Some(connection) = self.connections.get_mut(index) else {
+            return Ok(());
+        };
+        if connection.failed {
+            return Ok(());
+        }
+        if connection.sending.is_some() && flags.contains(epoll::EventFlags::OUT) {
+            self.send(index)?;
+        }
+        let readable = epoll::EventFlags::IN
+            | epoll::EventFlags::RDHUP
+            | epoll::EventFlags::HUP
+            | epoll::EventFlags::ERR;
+        if !flags.intersects(readable) {
+            return Ok(());
+        }
+        let connection = &mut self.connections[index];
+        let mut chunk = [0; READ_CHUNK];
+        let count = match connection.stream.read(&mut chunk) {
+            Ok(0) => return self.fail(index),
+            Ok(count) => count,
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                return Ok(());
+            }
+            Err(_) => return self.fail(index),
+        };
+        let now = Instant::now();
+        connection.received.extend_from_slice(&chunk[..count]);
+
+        loop {
+            let connection = &mut self.connections[index];
+            let frame = match frame_response(&connection.received) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return Ok(()),
+                Err(_) => return self.fail(index),
+            };
+            if !connection.awaiting {
+                // A response to no request: the stream is out of step.
+                return self.fail(index);
+            }
+            connection.received.drain(..frame.length);
+            connection.awaiting = false;
+            let due = connection
+                .starts
+                .pop_front()
+                .context("a response arrived for no scheduled start")?;
+            self.latencies_ms
+                .push(now.duration_since(due).as_secs_f64() * 1000.0);
+            if !(200..300).contains(&frame.status) {
+                self.errors += 1;
+            }
+            if !self.connections[index].starts.is_empty() {
+                self.send(index)?;
+            }
+        }
+    }
+
+    /// Marks connection `index` broken and counts its waiting starts as errors.
+    fn fail(&mut self, index: usize) -> anyhow::Result<()> {
+        let connection = &mut self.connections[index];
+        connection.failed = true;
+        connection.sending = None;
+        connection.awaiting = false;
+        self.errors += connection.starts.len() as u64;
+        connection.starts.clear();
+        epoll::delete(&self.epoll, &connection.stream).context("epoll_ctl failed")
+    }
+}
+
+/// The status and the length in bytes of a complete response at the start of a buffer.
+#[derive(Debug, PartialEq, Eq)]
+struct Frame {
+    status: u16,
+    length: usize,
+}
+
+/// Error of framing received bytes as a response.
+#[derive(Debug, PartialEq, Eq)]
+enum FrameError {
+    /// httparse rejected the head.
+    Head(httparse::Error),
+    /// The body is not delimited by a `Content-Length`, such as a chunked body.
+    NoContentLength,
+}
+
+/// Finds the first response in `buffer`: `None` while it is incomplete.
+fn frame_response(buffer: &[u8]) -> Result<Option<Frame>, FrameError> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut response = httparse::Response::new(&mut headers);
+    let head = match response.parse(buffer) {
+        Ok(httparse::Status::Complete(head)) => head,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(error) => return Err(FrameError::Head(error)),
     };
-    let status = response.status();
-    response.into_body().collect().await.is_ok() && status.is_success()
+    let status = response.code.unwrap_or(0);
+    let body = if matches!(status, 100..=199 | 204 | 304) {
+        0
+    } else {
+        response
+            .headers
+            .iter()
+            .find(|header| header.name.eq_ignore_ascii_case("content-length"))
+            .and_then(|header| std::str::from_utf8(header.value).ok())
+            .and_then(|value| value.trim().parse::<usize>().ok())
+            .ok_or(FrameError::NoContentLength)?
+    };
+    let length = head.saturating_add(body);
+    Ok((buffer.len() >= length).then_some(Frame { status, length }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::thread;
+
+    use super::*;
+
+    const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                        content-length: 13\r\n\r\n{\"text\":\"hi\"}";
+
+    #[test]
+    fn request_has_every_header() {
+        assert_eq!(
+            encode_request("127.0.0.1:8080", "/oneapi/v0/echo/bench", "t0k"),
+            b"GET /oneapi/v0/echo/bench HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n\
+              accept: application/json\r\nauthorization: Bearer t0k\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn response_framed_by_content_length() {
+        assert_eq!(
+            frame_response(OK),
+            Ok(Some(Frame {
+                status: 200,
+                length: OK.len()
+            }))
+        );
+    }
+
+    #[test]
+    fn response_missing_body_bytes_is_incomplete() {
+        assert_eq!(frame_response(&OK[..OK.len() - 1]), Ok(None));
+    }
+
+    #[test]
+    fn response_missing_head_bytes_is_incomplete() {
+        assert_eq!(frame_response(&OK[..20]), Ok(None));
+    }
+
+    #[test]
+    fn only_the_first_of_two_responses_is_framed() {
+        let two = [OK, OK].concat();
+        assert_eq!(
+            frame_response(&two),
+            Ok(Some(Frame {
+                status: 200,
+                length: OK.len()
+            }))
+        );
+    }
+
+    #[test]
+    fn status_of_an_error_response_is_kept() {
+        let response = b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 2\r\n\r\n{}";
+        assert_eq!(
+            frame_response(response),
+            Ok(Some(Frame {
+                status: 401,
+                length: response.len()
+            }))
+        );
+    }
+
+    #[test]
+    fn no_content_response_has_no_body() {
+        let response = b"HTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(
+            frame_response(response),
+            Ok(Some(Frame {
+                status: 204,
+                length: response.len()
+            }))
+        );
+    }
+
+    #[test]
+    fn chunked_body_is_rejected() {
+        let response = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+        assert_eq!(frame_response(response), Err(FrameError::NoContentLength));
+    }
+
+    #[test]
+    fn malformed_head_is_rejected() {
+        assert_eq!(
+            frame_response(b"HTTP/1.1 2x0 OK\r\n\r\n"),
+            Err(FrameError::Head(httparse::Error::Status))
+        );
+    }
+
+    /// Serves `OK` for each request on every connection, closing a connection after
+    /// `limit` responses; returns the address.
+    fn serve(limit: usize) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                thread::spawn(move || {
+                    let mut pending = Vec::new();
+                    let mut answered = 0;
+                    let mut chunk = [0; 1024];
+                    while answered < limit {
+                        let Ok(count) = stream.read(&mut chunk) else {
+                            return;
+                        };
+                        if count == 0 {
+                            return;
+                        }
+                        pending.extend_from_slice(&chunk[..count]);
+                        while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                            pending.drain(..end + 4);
+                            if answered == limit || stream.write_all(OK).is_err() {
+                                return;
+                            }
+                            answered += 1;
+                        }
+                    }
+                });
+            }
+        });
+        address
+    }
+
+    /// Runs 400 starts at 4,000 per second over 4 connections to `address`.
+    fn drive(address: &str) -> Driver {
+        let connections = (0..4)
+            .map(|_| {
+                let stream = TcpStream::connect(address).unwrap();
+                stream.set_nonblocking(true).unwrap();
+                Connection::new(stream)
+            })
+            .collect();
+        let request = encode_request(address, "/", "t0k");
+        let interval = Duration::from_micros(250);
+        let mut driver = Driver::new(connections, request, interval, 400).unwrap();
+        driver.run(Instant::now()).unwrap();
+        driver
+    }
+
+    #[test]
+    fn every_start_gets_a_latency() {
+        let driver = drive(&serve(usize::MAX));
+        assert_eq!((driver.latencies_ms.len(), driver.errors), (400, 0));
+    }
+
+    #[test]
+    fn closed_connection_starts_are_errors() {
+        // Each of the 4 connections responds to 10 of its 100 starts, then closes.
+        let driver = drive(&serve(10));
+        assert_eq!((driver.latencies_ms.len(), driver.errors), (40, 360));
+    }
 }

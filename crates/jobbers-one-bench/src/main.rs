@@ -71,23 +71,7 @@ enum Command {
 
     /// Sends `GET` requests at a constant rate and reports latency percentiles, measured from
     /// the time each request was scheduled to start.
-    ConstantRate {
-        /// URL to request.
-        #[arg(long)]
-        url: String,
-        /// Bearer token to send.
-        #[arg(long)]
-        token: String,
-        /// Requests per second.
-        #[arg(long)]
-        rate: f64,
-        /// Seconds to send for.
-        #[arg(long, value_parser = parse_seconds)]
-        duration: Duration,
-        /// Concurrent connections.
-        #[arg(long, default_value_t = 32)]
-        connections: usize,
-    },
+    ConstantRate(constant_rate::Options),
 
     /// Sends a fixed number of mixed API calls, token requests included, and samples the
     /// resident memory of the server process as they complete.
@@ -121,16 +105,15 @@ fn parse_seconds(value: &str) -> Result<Duration, String> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-
-    // The constant-rate driver keeps to one thread, like `wrk --threads=1`, so that it leaves
-    // the other CPUs to the server. The other commands use tokio's default runtime.
-    let runtime = match cli.command {
-        Command::ConstantRate { .. } => tokio::runtime::Builder::new_current_thread(),
-        _ => tokio::runtime::Builder::new_multi_thread(),
+    // The constant-rate driver is one thread with its own event loop, like each of wrk's
+    // threads, so that it leaves the other CPUs to the server; it needs no tokio runtime.
+    if let Command::ConstantRate(options) = &cli.command {
+        return constant_rate::run(options);
     }
-    .enable_all()
-    .build()?;
-    runtime.block_on(run(cli.command))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli.command))
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
@@ -146,22 +129,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::ClientOverhead { api, calls, rounds } => {
             client_overhead::run(&api, calls, rounds).await
         }
-        Command::ConstantRate {
-            url,
-            token,
-            rate,
-            duration,
-            connections,
-        } => {
-            let options = constant_rate::Options {
-                url,
-                token,
-                rate,
-                duration,
-                connections,
-            };
-            constant_rate::run(options).await
-        }
+        Command::ConstantRate(options) => constant_rate::run(&options),
         Command::MixedLoad {
             api,
             requests,

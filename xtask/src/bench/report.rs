@@ -442,15 +442,19 @@ fn render_constant_rate(page: &mut String, results: &Results) -> Result<()> {
     writeln!(page, "\n## Latency at half of the mock's maximum rate\n")?;
     writeln!(
         page,
-        "`jobbers-one-bench constant-rate`, a Rust load loop of this workspace (Debian's wrk \
-         has no constant-rate mode, and neither wrk2 nor oha is used): a thread schedules the \
-         requests at fixed intervals and deals them in turn to {} hyper HTTP/1.1 connections \
-         driven by one tokio thread. Each latency runs from the scheduled start, so a slow \
-         response also counts against the requests queued behind it; a late wake-up of the \
-         scheduling thread, tens of microseconds, counts too. The rate is half of the median \
-         wrk rate above; {} s per run, {} runs. Each run of the mock is followed by a run of \
-         the bare axum ceiling's echo at the same rate: its latency is what the machine, the \
-         driver and the HTTP stack add without the mock.\n",
+        "`jobbers-one-bench constant-rate`, a load loop of this workspace built as wrk2 builds \
+         its threads, because Debian's wrk has no constant-rate mode and Debian does not \
+         package wrk2: one thread, one epoll loop and a timerfd that wakes it at the next \
+         scheduled start. The starts are dealt in turn to {} keep-alive HTTP/1.1 \
+         connections; the request is encoded once and each response is framed by its \
+         `Content-Length`, so the driver takes a few system calls per request from the CPUs \
+         it shares with the server. Each latency runs from the scheduled start to the read \
+         that completes the response, so a slow response also counts against the requests \
+         queued behind it, and so does a late wake-up of the loop (Linux's default timer \
+         slack lets it be up to 50 µs late). The rate is half of the median wrk rate above; \
+         {} s per run, {} runs. Each run of the mock is followed by a run of the bare axum \
+         ceiling's echo at the same rate: its latency is what the machine, the driver and \
+         the HTTP stack add without the mock.\n",
         results.connections,
         results.rate_duration.as_secs(),
         results
