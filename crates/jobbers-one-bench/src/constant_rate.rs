@@ -580,9 +580,11 @@ mod tests {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
                 thread::spawn(move || {
-                    let mut pending = Vec::new();
+                    // Only the end of a request head matters, so the server keeps the last
+                    // three bytes of what it read and looks for `\r\n\r\n` across chunks.
+                    let mut tail = Vec::with_capacity(64 * 1024 + 3);
                     let mut answered = 0;
-                    let mut chunk = [0; 1024];
+                    let mut chunk = vec![0; 64 * 1024];
                     while answered < limit {
                         let Ok(count) = stream.read(&mut chunk) else {
                             return;
@@ -590,14 +592,16 @@ mod tests {
                         if count == 0 {
                             return;
                         }
-                        pending.extend_from_slice(&chunk[..count]);
-                        while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                            pending.drain(..end + 4);
+                        tail.extend_from_slice(&chunk[..count]);
+                        while let Some(end) = tail.windows(4).position(|w| w == b"\r\n\r\n") {
+                            tail.drain(..end + 4);
                             if answered == limit || stream.write_all(OK).is_err() {
                                 return;
                             }
                             answered += 1;
                         }
+                        let keep = tail.len().min(3);
+                        tail.drain(..tail.len() - keep);
                     }
                 });
             }
@@ -605,8 +609,9 @@ mod tests {
         address
     }
 
-    /// Runs 400 starts at 4,000 per second over 4 connections to `address`.
-    fn drive(address: &str) -> Driver {
+    /// Runs `total` starts at 4,000 per second over 4 connections to `address`, each request
+    /// with `token`.
+    fn drive(address: &str, token: &str, total: u64) -> Driver {
         let connections = (0..4)
             .map(|_| {
                 let stream = TcpStream::connect(address).unwrap();
@@ -614,23 +619,32 @@ mod tests {
                 Connection::new(stream)
             })
             .collect();
-        let request = encode_request(address, "/", "t0k");
+        let request = encode_request(address, "/", token);
         let interval = Duration::from_micros(250);
-        let mut driver = Driver::new(connections, request, interval, 400).unwrap();
+        let mut driver = Driver::new(connections, request, interval, total).unwrap();
         driver.run(Instant::now()).unwrap();
         driver
     }
 
     #[test]
     fn every_start_gets_a_latency() {
-        let driver = drive(&serve(usize::MAX));
+        let driver = drive(&serve(usize::MAX), "t0k", 400);
         assert_eq!((driver.latencies_ms.len(), driver.errors), (400, 0));
     }
 
     #[test]
     fn closed_connection_starts_are_errors() {
         // Each of the 4 connections responds to 10 of its 100 starts, then closes.
-        let driver = drive(&serve(10));
+        let driver = drive(&serve(10), "t0k", 400);
         assert_eq!((driver.latencies_ms.len(), driver.errors), (40, 360));
+    }
+
+    #[test]
+    fn request_larger_than_socket_buffer_is_sent() {
+        // An 8 MiB request does not fit in a loopback socket's send buffer, so each one is
+        // written in parts as the server reads it.
+        let token = "t".repeat(8 << 20);
+        let driver = drive(&serve(usize::MAX), &token, 8);
+        assert_eq!((driver.latencies_ms.len(), driver.errors), (8, 0));
     }
 }
