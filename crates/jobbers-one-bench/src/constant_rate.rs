@@ -47,8 +47,8 @@ pub struct Options {
     pub connections: usize,
 }
 
-/// How long responses may keep arriving after the last scheduled start; starts still
-/// unanswered then count as errors.
+/// How long responses may keep arriving after the last scheduled start. The loop then stops,
+/// and the starts still waiting count as unanswered.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Epoll data of the timer; connections use their index.
@@ -58,14 +58,23 @@ const TIMER_KEY: u64 = u64::MAX;
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Response headers that the parser accepts.
-const MAX_HEADERS: usize = 32;
+const MAX_HEADERS: usize = 64;
 
-/// Latency percentiles in milliseconds, and the rate achieved.
+/// The shortest interval between two starts that one thread paces.
+const MIN_INTERVAL: Duration = Duration::from_micros(1);
+
+/// Latency percentiles in milliseconds over the responses, and the rate achieved.
 #[derive(Debug, Serialize)]
 struct Report {
     requested_rate: f64,
+    /// Responses per second, from the first start to the last response or to the end of the
+    /// schedule, whichever is later.
     achieved_rate: f64,
-    requests: usize,
+    responses: usize,
+    non_2xx: u64,
+    /// Starts that got no response: their connection broke, or the drain limit passed.
+    unanswered: u64,
+    /// `non_2xx` plus `unanswered`.
     errors: u64,
     p50_ms: f64,
     p90_ms: f64,
@@ -79,6 +88,20 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     if !(options.rate.is_finite() && options.rate > 0.0) {
         bail!("--rate must be a positive number of requests per second");
     }
+    let interval = Duration::try_from_secs_f64(1.0 / options.rate)
+        .ok()
+        .filter(|interval| *interval >= MIN_INTERVAL)
+        .with_context(|| {
+            format!(
+                "--rate {} is out of range: one thread paces at most 1,000,000 requests per \
+                 second, and at least one per 584 years",
+                options.rate
+            )
+        })?;
+    let total = (options.rate * options.duration.as_secs_f64()).ceil() as u64;
+    if total == 0 {
+        bail!("--duration 0 schedules no request");
+    }
     if options.connections == 0 {
         bail!("--connections must be at least 1");
     }
@@ -91,35 +114,50 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     }
     let authority = uri
         .authority()
-        .with_context(|| format!("{} has no host", options.url))?
-        .as_str();
+        .with_context(|| format!("{} has no host", options.url))?;
+    if authority.as_str().contains('@') {
+        bail!(
+            "{} has user information, which this driver does not send",
+            options.url
+        );
+    }
+    // The host keeps the brackets of an IPv6 address, which `TcpStream::connect` expects.
+    let address = format!(
+        "{}:{}",
+        authority.host(),
+        authority.port_u16().unwrap_or(80)
+    );
     let path = uri.path_and_query().map_or("/", |path| path.as_str());
-    let request = encode_request(authority, path, &options.token);
+    let request = encode_request(authority.as_str(), path, &options.token);
 
     // Connections open before the clock starts, so connecting is not measured.
     let mut connections = Vec::with_capacity(options.connections);
     for _ in 0..options.connections {
-        let stream = TcpStream::connect(authority)
-            .with_context(|| format!("failed to connect to {authority}"))?;
+        let stream = TcpStream::connect(&address)
+            .with_context(|| format!("failed to connect to {address}"))?;
         stream.set_nodelay(true)?;
         stream.set_nonblocking(true)?;
         connections.push(Connection::new(stream));
     }
 
-    let interval = Duration::from_secs_f64(1.0 / options.rate);
-    let total = (options.rate * options.duration.as_secs_f64()).ceil() as u64;
     let mut driver = Driver::new(connections, request, interval, total)?;
     let started = Instant::now();
     driver.run(started)?;
-    let elapsed = started.elapsed().as_secs_f64();
+    let Some(last_response) = driver.last_response else {
+        bail!("no response arrived: all {total} scheduled requests went unanswered");
+    };
+    let schedule = interval.mul_f64(total as f64);
+    let elapsed = last_response.duration_since(started).max(schedule);
 
     let mut latencies = driver.latencies_ms;
     latencies.sort_by(f64::total_cmp);
     let report = Report {
         requested_rate: options.rate,
-        achieved_rate: latencies.len() as f64 / elapsed,
-        requests: latencies.len(),
-        errors: driver.errors,
+        achieved_rate: latencies.len() as f64 / elapsed.as_secs_f64(),
+        responses: latencies.len(),
+        non_2xx: driver.non_2xx,
+        unanswered: driver.unanswered,
+        errors: driver.non_2xx + driver.unanswered,
         p50_ms: quantile(&latencies, 0.5),
         p90_ms: quantile(&latencies, 0.9),
         p99_ms: quantile(&latencies, 0.99),
@@ -152,7 +190,7 @@ struct Connection {
     awaiting: bool,
     /// Bytes received and not yet framed into a response.
     received: Vec<u8>,
-    /// The connection broke; its starts count as errors.
+    /// The connection broke; its starts count as unanswered.
     failed: bool,
 }
 
@@ -186,8 +224,11 @@ struct Driver {
     next: u64,
     /// Index of the start that the timer is armed for.
     armed_for: Option<u64>,
+    /// Latency of each response, in milliseconds.
     latencies_ms: Vec<f64>,
-    errors: u64,
+    non_2xx: u64,
+    unanswered: u64,
+    last_response: Option<Instant>,
 }
 
 impl Driver {
@@ -225,13 +266,16 @@ impl Driver {
             total,
             next: 0,
             armed_for: None,
-            latencies_ms: Vec::with_capacity(usize::try_from(total).unwrap_or(0)),
-            errors: 0,
+            // The reservation is capped, so a huge schedule grows the list as responses come.
+            latencies_ms: Vec::with_capacity(usize::try_from(total.min(1 << 24)).unwrap_or(0)),
+            non_2xx: 0,
+            unanswered: 0,
+            last_response: None,
         })
     }
 
     /// Deals every start of the schedule from `started` on and reads every response, or
-    /// stops [`DRAIN_LIMIT`] after the last start and counts what is left as errors.
+    /// stops [`DRAIN_LIMIT`] after the last start and counts what is left as unanswered.
     fn run(&mut self, started: Instant) -> anyhow::Result<()> {
         let last_start = started + self.interval.mul_f64(self.total as f64);
         let mut events = Vec::with_capacity(self.connections.len() + 1);
@@ -244,7 +288,7 @@ impl Driver {
                 }
                 if now >= last_start + DRAIN_LIMIT {
                     for connection in &mut self.connections {
-                        self.errors += connection.starts.len() as u64;
+                        self.unanswered += connection.starts.len() as u64;
                         connection.starts.clear();
                     }
                     return Ok(());
@@ -286,7 +330,7 @@ impl Driver {
             self.next += 1;
             let connection = &mut self.connections[index];
             if connection.failed {
-                self.errors += 1;
+                self.unanswered += 1;
                 continue;
             }
             connection.starts.push_back(due);
@@ -328,7 +372,7 @@ impl Driver {
         let mut written = connection.sending.unwrap_or(0);
         while written < self.request.len() {
             match connection.stream.write(&self.request[written..]) {
-                Ok(0) => return self.fail(index),
+                Ok(0) => return self.fail(index, "the socket took no byte of the request"),
                 Ok(count) => written += count,
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
                     if connection.sending.is_none() {
@@ -338,7 +382,7 @@ impl Driver {
                     return Ok(());
                 }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return self.fail(index),
+                Err(error) => return self.fail(index, format!("writing failed: {error}")),
             }
         }
         if connection.sending.take().is_some() {
@@ -364,7 +408,7 @@ impl Driver {
     }
 
     /// Handles readiness of connection `index`: finishes a partial request, reads what
-    /// arrived and records each complete response.
+    /// arrived and records a complete response.
     fn service(&mut self, index: usize, flags: epoll::EventFlags) -> anyhow::Result<()> {
         let Some(connection) = self.connections.get_mut(index) else {
             return Ok(());
@@ -374,6 +418,9 @@ impl Driver {
         }
         if connection.sending.is_some() && flags.contains(epoll::EventFlags::OUT) {
             self.send(index)?;
+            if self.connections[index].failed {
+                return Ok(());
+            }
         }
         let readable = epoll::EventFlags::IN
             | epoll::EventFlags::RDHUP
@@ -385,7 +432,7 @@ impl Driver {
         let connection = &mut self.connections[index];
         let mut chunk = [0; READ_CHUNK];
         let count = match connection.stream.read(&mut chunk) {
-            Ok(0) => return self.fail(index),
+            Ok(0) => return self.fail(index, "the server closed the connection"),
             Ok(count) => count,
             Err(error)
                 if matches!(
@@ -395,46 +442,71 @@ impl Driver {
             {
                 return Ok(());
             }
-            Err(_) => return self.fail(index),
+            Err(error) => return self.fail(index, format!("reading failed: {error}")),
         };
         let now = Instant::now();
         connection.received.extend_from_slice(&chunk[..count]);
 
-        loop {
+        let frame = loop {
             let connection = &mut self.connections[index];
             let frame = match frame_response(&connection.received) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => return Ok(()),
-                Err(_) => return self.fail(index),
+                Err(error) => return self.fail(index, error),
             };
             if !connection.awaiting {
-                // A response to no request: the stream is out of step.
-                return self.fail(index);
+                return self.fail(index, "a response arrived before its request was written");
             }
             connection.received.drain(..frame.length);
-            connection.awaiting = false;
-            let due = connection
-                .starts
-                .pop_front()
-                .context("a response arrived for no scheduled start")?;
-            self.latencies_ms
-                .push(now.duration_since(due).as_secs_f64() * 1000.0);
-            if !(200..300).contains(&frame.status) {
-                self.errors += 1;
+            // An interim response (`100 Continue` and the like) precedes the final one.
+            if (100..200).contains(&frame.status) && frame.status != 101 {
+                continue;
             }
-            if !self.connections[index].starts.is_empty() {
-                self.send(index)?;
-            }
+            break frame;
+        };
+
+        let connection = &mut self.connections[index];
+        connection.awaiting = false;
+        let due = connection
+            .starts
+            .pop_front()
+            .context("a response arrived for no scheduled start")?;
+        self.latencies_ms
+            .push(now.duration_since(due).as_secs_f64() * 1000.0);
+        self.last_response = Some(now);
+        if !(200..300).contains(&frame.status) {
+            self.non_2xx += 1;
         }
+        // Requests are never pipelined, so bytes after the response belong to no request.
+        if !connection.received.is_empty() {
+            return self.fail(
+                index,
+                "bytes arrived after the response to the only request",
+            );
+        }
+        if !connection.starts.is_empty() {
+            self.send(index)?;
+        }
+        Ok(())
     }
 
-    /// Marks connection `index` broken and counts its waiting starts as errors.
-    fn fail(&mut self, index: usize) -> anyhow::Result<()> {
+    /// Marks connection `index` broken, says why on stderr and counts its waiting starts as
+    /// unanswered. A broken connection stays closed for the rest of the run.
+    fn fail(&mut self, index: usize, reason: impl std::fmt::Display) -> anyhow::Result<()> {
         let connection = &mut self.connections[index];
+        if connection.failed {
+            return Ok(());
+        }
         connection.failed = true;
         connection.sending = None;
         connection.awaiting = false;
-        self.errors += connection.starts.len() as u64;
+        connection.received.clear();
+        let waiting = connection.starts.len();
+        eprintln!(
+            "connection {index} failed: {reason}; its {waiting} waiting requests and every later \
+             one dealt to it count as unanswered"
+        );
+        self.unanswered += waiting as u64;
         connection.starts.clear();
         epoll::delete(&self.epoll, &connection.stream).context("epoll_ctl failed")
     }
@@ -454,6 +526,17 @@ enum FrameError {
     Head(httparse::Error),
     /// The body is not delimited by a `Content-Length`, such as a chunked body.
     NoContentLength,
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Head(error) => write!(f, "invalid response head: {error}"),
+            Self::NoContentLength => {
+                f.write_str("the response has no Content-Length, and only such bodies are read")
+            }
+        }
+    }
 }
 
 /// Finds the first response in `buffer`: `None` while it is incomplete.
@@ -571,9 +654,9 @@ mod tests {
         );
     }
 
-    /// Serves `OK` for each request on every connection, closing a connection after
-    /// `limit` responses; returns the address.
-    fn serve(limit: usize) -> String {
+    /// Writes `reply` for each request on every connection, closing a connection after
+    /// `limit` requests; returns the address.
+    fn serve(limit: usize, reply: &'static [u8]) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap().to_string();
         thread::spawn(move || {
@@ -595,7 +678,7 @@ mod tests {
                         tail.extend_from_slice(&chunk[..count]);
                         while let Some(end) = tail.windows(4).position(|w| w == b"\r\n\r\n") {
                             tail.drain(..end + 4);
-                            if answered == limit || stream.write_all(OK).is_err() {
+                            if answered == limit || stream.write_all(reply).is_err() {
                                 return;
                             }
                             answered += 1;
@@ -626,17 +709,83 @@ mod tests {
         driver
     }
 
-    #[test]
-    fn every_start_gets_a_latency() {
-        let driver = drive(&serve(usize::MAX), "t0k", 400);
-        assert_eq!((driver.latencies_ms.len(), driver.errors), (400, 0));
+    /// Returns the responses, the non-2xx responses and the unanswered starts of a run.
+    fn counts(driver: &Driver) -> (usize, u64, u64) {
+        (driver.latencies_ms.len(), driver.non_2xx, driver.unanswered)
     }
 
     #[test]
-    fn closed_connection_starts_are_errors() {
+    fn every_start_gets_a_latency() {
+        let driver = drive(&serve(usize::MAX, OK), "t0k", 400);
+        assert_eq!(counts(&driver), (400, 0, 0));
+    }
+
+    #[test]
+    fn closed_connection_starts_are_unanswered() {
         // Each of the 4 connections responds to 10 of its 100 starts, then closes.
-        let driver = drive(&serve(10), "t0k", 400);
-        assert_eq!((driver.latencies_ms.len(), driver.errors), (40, 360));
+        let driver = drive(&serve(10, OK), "t0k", 400);
+        assert_eq!(counts(&driver), (40, 0, 360));
+    }
+
+    #[test]
+    fn error_status_is_counted() {
+        let reply = b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 2\r\n\r\n{}";
+        let driver = drive(&serve(usize::MAX, reply), "t0k", 400);
+        assert_eq!(counts(&driver), (400, 400, 0));
+    }
+
+    #[test]
+    fn interim_response_is_skipped() {
+        let reply = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let driver = drive(&serve(usize::MAX, reply), "t0k", 400);
+        assert_eq!(counts(&driver), (400, 0, 0));
+    }
+
+    #[test]
+    fn second_response_breaks_connection() {
+        // Every request gets two responses, so each connection fails after its first one.
+        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}\
+                      HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let driver = drive(&serve(usize::MAX, reply), "t0k", 400);
+        assert_eq!(counts(&driver), (4, 0, 396));
+    }
+
+    #[test]
+    fn reset_after_two_responses_ends_run() {
+        // The server writes two responses and closes with the rest of the request unread,
+        // which resets the connection.
+        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}\
+                      HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let driver = drive(&serve(1, reply), "t0k", 400);
+        assert_eq!(counts(&driver), (4, 0, 396));
+    }
+
+    /// Options for a run of one second against `url`.
+    fn options(url: &str, rate: f64) -> Options {
+        Options {
+            url: url.to_owned(),
+            token: "t0k".to_owned(),
+            rate,
+            duration: Duration::from_secs(1),
+            connections: 1,
+        }
+    }
+
+    #[test]
+    fn rate_out_of_range_is_rejected() {
+        for rate in [1e-20, 1e9, 0.0, f64::NAN] {
+            let error = run(&options("http://127.0.0.1:9/", rate)).unwrap_err();
+            assert!(error.to_string().starts_with("--rate"), "{rate}: {error}");
+        }
+    }
+
+    #[test]
+    fn url_with_user_information_is_rejected() {
+        let error = run(&options("http://user:pw@127.0.0.1:9/", 10.0)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "http://user:pw@127.0.0.1:9/ has user information, which this driver does not send"
+        );
     }
 
     #[test]
@@ -644,7 +793,7 @@ mod tests {
         // An 8 MiB request does not fit in a loopback socket's send buffer, so each one is
         // written in parts as the server reads it.
         let token = "t".repeat(8 << 20);
-        let driver = drive(&serve(usize::MAX), &token, 8);
-        assert_eq!((driver.latencies_ms.len(), driver.errors), (8, 0));
+        let driver = drive(&serve(usize::MAX, OK), &token, 8);
+        assert_eq!(counts(&driver), (8, 0, 0));
     }
 }

@@ -70,7 +70,9 @@ enum Command {
     },
 
     /// Sends `GET` requests at a constant rate and reports latency percentiles, measured from
-    /// the time each request was scheduled to start.
+    /// the time each request was scheduled to start. The URL is http:// only. Connections are
+    /// keep-alive HTTP/1.1 and are not reopened: once the server closes one, the requests
+    /// dealt to it count as unanswered. Response bodies need a `Content-Length`.
     ConstantRate(constant_rate::Options),
 
     /// Sends a fixed number of mixed API calls, token requests included, and samples the

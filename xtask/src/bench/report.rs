@@ -449,12 +449,14 @@ fn render_constant_rate(page: &mut String, results: &Results) -> Result<()> {
          connections; the request is encoded once and each response is framed by its \
          `Content-Length`, so the driver takes a few system calls per request from the CPUs \
          it shares with the server. Each latency runs from the scheduled start to the read \
-         that completes the response, so a slow response also counts against the requests \
-         queued behind it, and so does a late wake-up of the loop (Linux's default timer \
-         slack lets it be up to 50 µs late). The rate is half of the median wrk rate above; \
-         {} s per run, {} runs. Each run of the mock is followed by a run of the bare axum \
-         ceiling's echo at the same rate: its latency is what the machine, the driver and \
-         the HTTP stack add without the mock.\n",
+         that completes the response. A slow response therefore also counts against the \
+         starts queued behind it on its connection, and so does a late wake-up of the loop \
+         while the CPUs are busy. The rate is half of the median wrk rate above; {} s per \
+         run, {} runs. Each run of the mock is followed by a run of the bare axum ceiling's \
+         echo at the same rate: its latency is what the machine, the driver and the HTTP \
+         stack add without the mock. Completed/s and the percentiles are medians over the \
+         runs, max is the largest over the runs, and errors sums the non-2xx responses and \
+         the starts that got no response over the runs.\n",
         results.connections,
         results.rate_duration.as_secs(),
         results
