@@ -709,6 +709,10 @@ mod tests {
         driver
     }
 
+    /// Two responses in one write.
+    const TWO_RESPONSES: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}\
+                                   HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+
     /// Returns the responses, the non-2xx responses and the unanswered starts of a run.
     fn counts(driver: &Driver) -> (usize, u64, u64) {
         (driver.latencies_ms.len(), driver.non_2xx, driver.unanswered)
@@ -744,9 +748,7 @@ mod tests {
     #[test]
     fn second_response_breaks_connection() {
         // Every request gets two responses, so each connection fails after its first one.
-        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}\
-                      HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
-        let driver = drive(&serve(usize::MAX, reply), "t0k", 400);
+        let driver = drive(&serve(usize::MAX, TWO_RESPONSES), "t0k", 400);
         assert_eq!(counts(&driver), (4, 0, 396));
     }
 
@@ -754,9 +756,7 @@ mod tests {
     fn reset_after_two_responses_ends_run() {
         // The server writes two responses and closes with the rest of the request unread,
         // which resets the connection.
-        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}\
-                      HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
-        let driver = drive(&serve(1, reply), "t0k", 400);
+        let driver = drive(&serve(1, TWO_RESPONSES), "t0k", 400);
         assert_eq!(counts(&driver), (4, 0, 396));
     }
 
