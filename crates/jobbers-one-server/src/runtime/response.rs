@@ -78,7 +78,8 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
 }
 
 /// Returns the fallback of a path's method router: `405` with an `Allow` header that lists
-/// `allowed`, the documented methods of the path.
+/// `allowed`, the documented methods of the path, and `HEAD` after `GET`, because axum answers
+/// `HEAD` on every `GET` route.
 pub(crate) fn method_not_allowed(
     allowed: &'static [&'static str],
 ) -> impl Fn(Method) -> Ready<Response> + Clone + Send + Sync + 'static {
@@ -94,7 +95,14 @@ fn method_not_allowed_response(method: &Method, allowed: &[&str]) -> Response {
         StatusCode::METHOD_NOT_ALLOWED,
         vec![error(ErrorTitle::IsInvalid, "method", detail)],
     );
-    if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+    let mut served = Vec::with_capacity(allowed.len() + 1);
+    for method in allowed {
+        served.push(*method);
+        if *method == "GET" {
+            served.push("HEAD");
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&served.join(", ")) {
         response.headers_mut().insert(ALLOW, value);
     }
     response

@@ -42,7 +42,7 @@ async fn wrong_method_lists_allowed_methods() {
         .send("PUT", "/oneapi/v0/clients/40331", &headers, b"")
         .await;
     assert_eq!(response.status, 405);
-    assert_eq!(response.header("allow"), Some("GET, POST, DELETE"));
+    assert_eq!(response.header("allow"), Some("GET, HEAD, POST, DELETE"));
     assert_eq!(response.header("content-type"), Some(JSON_CONTENT_TYPE));
     assert_eq!(
         response.json(),
@@ -52,6 +52,23 @@ async fn wrong_method_lists_allowed_methods() {
             "method PUT is not allowed on this path, use GET, POST or DELETE"
         )
     );
+}
+
+#[tokio::test]
+async fn head_is_served_on_get_route() {
+    let server = TestServer::start().await;
+    let authorization = format!("Bearer {TOKEN}");
+    let headers = [("Authorization", authorization.as_str())];
+    let get = server
+        .send("GET", "/oneapi/v0/echo/hello", &headers, b"")
+        .await;
+    let head = server
+        .send("HEAD", "/oneapi/v0/echo/hello", &headers, b"")
+        .await;
+    assert_eq!(get.status, 200);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+    assert!(head.body.is_empty());
 }
 
 #[tokio::test]
