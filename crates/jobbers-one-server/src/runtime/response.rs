@@ -78,7 +78,7 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
 }
 
 /// Returns the fallback of a path's method router: `405` with an `Allow` header that lists
-/// `allowed`, the documented methods of the path, and `HEAD` after `GET`, because axum answers
+/// `allowed`, the documented methods of the path, and `HEAD` after `GET`, because axum serves
 /// `HEAD` on every `GET` route.
 pub(crate) fn method_not_allowed(
     allowed: &'static [&'static str],
