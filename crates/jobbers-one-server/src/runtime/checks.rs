@@ -202,16 +202,20 @@ impl<'a> Checks<'a> {
             return None;
         }
 
-        match serde_json::from_value(body) {
+        match serde_path_to_error::deserialize(body) {
             Ok(value) => Some(value),
             Err(conversion) => {
-                // The schema accepted the body, so the wire type and the schema disagree.
-                tracing::warn!(%conversion, schema, "a body valid for its schema does not convert");
-                self.errors.push(error(
-                    ErrorTitle::IsInvalid,
-                    "body",
-                    format!("the body is invalid: {conversion}"),
-                ));
+                // The schema accepted the body, so the wire type is stricter than the schema:
+                // JSON Schema counts `52.0` as an integer, and an integer may exceed `i64`.
+                let source = conversion_source(conversion.path());
+                tracing::info!(%conversion, schema, "a body valid for its schema does not convert");
+                let detail = if source == "body" {
+                    format!("the body is invalid: {}", conversion.inner())
+                } else {
+                    format!("{source} is invalid: {}", conversion.inner())
+                };
+                self.errors
+                    .push(error(ErrorTitle::IsInvalid, &source, detail));
                 None
             }
         }
@@ -282,6 +286,24 @@ impl<'a> Checks<'a> {
 }
 
 /// Names the field at a JSON pointer into the body: `/a/b` is `a.b`, and the root is `body`.
+/// Names the field at `path` the way [`body_source`] names a JSON pointer, such as
+/// `groups.0.id`, or `body` for the whole body.
+fn conversion_source(path: &serde_path_to_error::Path) -> String {
+    let tokens: Vec<String> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            _ => None,
+        })
+        .collect();
+    if tokens.is_empty() {
+        "body".to_owned()
+    } else {
+        tokens.join(".")
+    }
+}
+
 fn body_source(at: &str) -> String {
     if at.is_empty() {
         return "body".to_owned();

@@ -385,3 +385,23 @@ async fn get_with_json_type_and_no_body() {
     assert_eq!(response.status, 200);
     assert_eq!(response.json(), json!({"data": "echo"}));
 }
+
+#[tokio::test]
+async fn integer_with_fraction_part_names_its_field() {
+    // JSON Schema counts `12.0` as an integer, but the wire type takes no fraction part.
+    let server = TestServer::start().await;
+    let mut body: serde_json::Value = serde_json::from_str(CLIENT).unwrap();
+    body["group_id"] = json!(12.0);
+    let response = server
+        .post_json("/oneapi/v0/clients", body.to_string().as_bytes())
+        .await;
+    assert_eq!(response.status, 400);
+    assert_eq!(
+        response.json(),
+        one_error(
+            "is_invalid",
+            "group_id",
+            "group_id is invalid: invalid type: floating point `12.0`, expected i64"
+        )
+    );
+}
