@@ -152,7 +152,7 @@ impl Sandbox {
         state
             .client_ids_by_email
             .insert(validation::email_key(&client.email), client_id);
-        state.clients.insert(client_id, client.clone());
+        state.clients.insert(client_id, Box::new(client.clone()));
         Ok(CreatedClient {
             client,
             password: generate_password(),
@@ -167,7 +167,7 @@ impl Sandbox {
         state
             .clients
             .get(&client_id)
-            .cloned()
+            .map(|client| Client::clone(client))
             .ok_or_else(ApiError::client_not_found)
     }
 
@@ -247,7 +247,7 @@ impl Sandbox {
             .get_mut(&client_id)
             .ok_or_else(ApiError::client_not_found)?;
         apply_changes(client, changes);
-        Ok(client.clone())
+        Ok(Client::clone(client))
     }
 
     /// Deletes a client of the caller's enterprise and returns the moment it left. Its email
@@ -328,7 +328,7 @@ impl Sandbox {
         }
         let client = state.clients.get_mut(&grant.client_id)?;
         client.last_login_date = Some(now);
-        Some(client.clone())
+        Some(Client::clone(client))
     }
 }
 

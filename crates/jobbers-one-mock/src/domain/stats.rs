@@ -105,6 +105,7 @@ fn entry(state: &State, scope: Scope, period: Month, now: NaiveDateTime) -> Stat
     let mut clients: Vec<&Client> = state
         .clients
         .values()
+        .map(|client| &**client)
         .filter(|client| scope.includes(client.enterprise_id, client.group_id))
         .collect();
     clients.sort_by_key(|client| (client.registering_date, client.client_id));
