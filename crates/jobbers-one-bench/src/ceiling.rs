@@ -15,6 +15,8 @@ const BODY: &str = r#"{"data":"echo bench"}"#;
 
 /// Serves until the process is killed.
 pub async fn serve(addr: SocketAddr) -> anyhow::Result<()> {
+    // The mock turns transparent huge pages off for itself, and so does its ceiling.
+    let _ = nix::sys::prctl::set_thp_disable(true);
     let listener = TcpListener::bind(addr).await?;
     let mut stdout = std::io::stdout();
     writeln!(stdout, "listening on http://{}", listener.local_addr()?)?;

@@ -668,7 +668,9 @@ fn render_method(page: &mut String, results: &Results) -> Result<()> {
         "- The ceiling is `jobbers-one-bench ceiling`: axum with one route, the echo path, \
          that returns the constant body `{{\"data\":\"echo bench\"}}` with no checks, no \
          state and no log, built in the same profile as the mock and with the same \
-         allocator, mimalloc, on the same tokio runtime settings (one worker thread per CPU)."
+         allocator, mimalloc, on the same tokio runtime settings (one worker thread per CPU). \
+         Both turn transparent huge pages off for their process, so their resident memory \
+         moves in 4 KiB pages."
     )?;
     writeln!(
         page,
