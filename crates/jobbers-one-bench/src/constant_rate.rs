@@ -93,8 +93,8 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         .filter(|interval| *interval >= MIN_INTERVAL)
         .with_context(|| {
             format!(
-                "--rate {} is out of range: one thread paces at most 1,000,000 requests per \
-                 second, and at least one per 584 years",
+                "--rate {} is out of range: use from 1e-19 to 1,000,000 requests per second, \
+                 the most that one thread paces",
                 options.rate
             )
         })?;
@@ -277,7 +277,7 @@ impl Driver {
     /// Deals every start of the schedule from `started` on and reads every response, or
     /// stops [`DRAIN_LIMIT`] after the last start and counts what is left as unanswered.
     fn run(&mut self, started: Instant) -> anyhow::Result<()> {
-        let last_start = started + self.interval.mul_f64(self.total as f64);
+        let schedule_end = self.due(started, self.total);
         let mut events = Vec::with_capacity(self.connections.len() + 1);
         loop {
             let now = Instant::now();
@@ -286,17 +286,16 @@ impl Driver {
                 if self.connections.iter().all(|c| c.starts.is_empty()) {
                     return Ok(());
                 }
-                if now >= last_start + DRAIN_LIMIT {
+                if now >= schedule_end + DRAIN_LIMIT {
                     for connection in &mut self.connections {
                         self.unanswered += connection.starts.len() as u64;
                         connection.starts.clear();
                     }
                     return Ok(());
                 }
-                self.arm(self.total, last_start + DRAIN_LIMIT, now)?;
+                self.arm(self.total, schedule_end + DRAIN_LIMIT, now)?;
             } else {
-                let due = started + self.interval.mul_f64(self.next as f64);
-                self.arm(self.next, due, now)?;
+                self.arm(self.next, self.due(started, self.next), now)?;
             }
 
             events.clear();
@@ -318,11 +317,17 @@ impl Driver {
         }
     }
 
+    /// Returns the scheduled time of start `index` in a run from `started`. Start `total`,
+    /// one past the last, is the end of the schedule.
+    fn due(&self, started: Instant, index: u64) -> Instant {
+        started + self.interval.mul_f64(index as f64)
+    }
+
     /// Deals the starts that are due at `now` to the connections in turn, and sends on each
     /// idle connection that got one.
     fn deal_due(&mut self, started: Instant, now: Instant) -> anyhow::Result<()> {
         while self.next < self.total {
-            let due = started + self.interval.mul_f64(self.next as f64);
+            let due = self.due(started, self.next);
             if due > now {
                 break;
             }
@@ -490,8 +495,8 @@ impl Driver {
         Ok(())
     }
 
-    /// Marks connection `index` broken, says why on stderr and counts its waiting starts as
-    /// unanswered. A broken connection stays closed for the rest of the run.
+    /// Marks connection `index` broken, prints the reason on stderr and counts its waiting
+    /// starts as unanswered. A broken connection stays closed for the rest of the run.
     fn fail(&mut self, index: usize, reason: impl std::fmt::Display) -> anyhow::Result<()> {
         let connection = &mut self.connections[index];
         if connection.failed {

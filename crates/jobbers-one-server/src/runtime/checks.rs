@@ -208,7 +208,7 @@ impl<'a> Checks<'a> {
                 // The schema accepted the body, so the wire type is stricter than the schema:
                 // JSON Schema counts `52.0` as an integer, and an integer may exceed `i64`.
                 let source = conversion_source(conversion.path());
-                tracing::info!(%conversion, schema, "a body valid for its schema does not convert");
+                tracing::info!(%conversion, schema, "a body valid for its schema failed to convert to its wire type");
                 let detail = if source == "body" {
                     format!("the body is invalid: {}", conversion.inner())
                 } else {
@@ -285,7 +285,6 @@ impl<'a> Checks<'a> {
     }
 }
 
-/// Names the field at a JSON pointer into the body: `/a/b` is `a.b`, and the root is `body`.
 /// Names the field at `path` the way [`body_source`] names a JSON pointer, such as
 /// `groups.0.id`, or `body` for the whole body.
 fn conversion_source(path: &serde_path_to_error::Path) -> String {
@@ -304,6 +303,7 @@ fn conversion_source(path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// Names the field at a JSON pointer into the body: `/a/b` is `a.b`, and the root is `body`.
 fn body_source(at: &str) -> String {
     if at.is_empty() {
         return "body".to_owned();
