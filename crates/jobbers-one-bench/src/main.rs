@@ -108,7 +108,7 @@ fn parse_seconds(value: &str) -> Result<Duration, String> {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The constant-rate driver is one thread with its own event loop, like each of wrk's
-    // threads, so that it leaves the other CPUs to the server; it needs no tokio runtime.
+    // threads, so that it leaves the other CPUs to the server. It needs no tokio runtime.
     if let Command::ConstantRate(options) = &cli.command {
         return constant_rate::run(options);
     }

@@ -349,12 +349,10 @@ impl BufferedWriter {
     }
 }
 
-/// Returns an empty buffer of [`BUFFER_CAPACITY`] bytes whose pages are already resident.
-///
-/// A page of a new allocation counts in the resident set only once it is written. Without
-/// the bytes written here, the mock's memory would grow by up to 2 MiB the first time the
-/// destination fell far behind, instead of staying flat. The bytes are spaces, because the
-/// allocator may hand out pages of zeros that were never written when asked for zeroed memory.
+/// Returns an empty buffer of [`BUFFER_CAPACITY`] bytes whose pages are already resident, so
+/// the mock's memory does not grow by up to 2 MiB the first time the destination falls far
+/// behind. The fill byte is a space, because the allocator may serve a request for zeros with
+/// pages that were never written.
 fn resident_buffer() -> Vec<u8> {
     let mut buffer = Vec::with_capacity(BUFFER_CAPACITY);
     buffer.resize(BUFFER_CAPACITY, b' ');

@@ -387,7 +387,7 @@ async fn get_with_json_type_and_no_body() {
 }
 
 #[tokio::test]
-async fn integer_with_fraction_part_names_its_field() {
+async fn fractional_integer_names_its_field() {
     // JSON Schema counts `12.0` as an integer, but the wire type takes no fraction part.
     let server = TestServer::start().await;
     let mut body: serde_json::Value = serde_json::from_str(CLIENT).unwrap();
